@@ -1,0 +1,106 @@
+import { promises as fs } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { LICENSE_STATES } from '../brainframe/license';
+
+export const AUDIT_ACTIONS = ['server.add', 'server.update', 'server.remove', 'server.import', 'key.add', 'key.remove', 'license.apply'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+const auditEntrySchema = z.object({
+  time: z.string(),
+  action: z.enum(AUDIT_ACTIONS),
+  server: z.object({ id: z.string(), name: z.string(), url: z.string() }).nullable(),
+  key: z.object({ id: z.string(), fingerprint: z.string(), label: z.string() }).nullable(),
+  outcome: z.object({
+    ok: z.boolean(),
+    state: z.enum(LICENSE_STATES).nullable(),
+    error: z.object({ kind: z.string(), message: z.string() }).nullable(),
+  }),
+  detail: z.string().nullable(),
+});
+/** One line of the history. Never holds a password or key text: only ids, labels and fingerprints. */
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+export type AuditInput = Omit<AuditEntry, 'time' | 'server' | 'key' | 'detail' | 'outcome'> &
+  Partial<Pick<AuditEntry, 'server' | 'key' | 'detail'>> & { outcome?: Partial<AuditEntry['outcome']> };
+
+/**
+ * The history of every registry change and key application, as JSON lines appended to one file.
+ * A crash can tear only the last line; reading skips any line that does not parse.
+ */
+export class AuditLog {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly path: string) {}
+
+  append(input: AuditInput): Promise<AuditEntry> {
+    const entry = toEntry(input);
+    return this.enqueue([entry]).then(() => entry);
+  }
+
+  /** Appends many entries in one write, as a bulk operation finishes a batch of servers. */
+  appendMany(inputs: AuditInput[]): Promise<void> {
+    return this.enqueue(inputs.map(toEntry));
+  }
+
+  /** Every readable entry, oldest first. */
+  async read(): Promise<AuditEntry[]> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const entries: AuditEntry[] = [];
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const parsed = auditEntrySchema.safeParse(JSON.parse(line));
+        if (parsed.success) entries.push(parsed.data);
+      } catch {
+        // a torn line from a crash mid-write
+      }
+    }
+    return entries;
+  }
+
+  private enqueue(entries: AuditEntry[]): Promise<void> {
+    const next = this.queue.then(() => this.write(entries));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async write(entries: AuditEntry[]): Promise<void> {
+    await fs.mkdir(dirname(this.path), { recursive: true });
+    // Start on a fresh line if a crash left a torn one, so the torn one stays alone and is skipped.
+    const prefix = (await this.endsTorn()) ? '\n' : '';
+    await fs.appendFile(this.path, prefix + entries.map((e) => `${JSON.stringify(e)}\n`).join(''), { encoding: 'utf8', mode: 0o600 });
+  }
+
+  private async endsTorn(): Promise<boolean> {
+    let handle: fs.FileHandle | undefined;
+    try {
+      handle = await fs.open(this.path, 'r');
+      const { size } = await handle.stat();
+      if (size === 0) return false;
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      return last[0] !== 0x0a;
+    } catch {
+      return false;
+    } finally {
+      await handle?.close();
+    }
+  }
+}
+
+function toEntry(input: AuditInput): AuditEntry {
+  return {
+    time: new Date().toISOString(),
+    action: input.action,
+    server: input.server ?? null,
+    key: input.key ?? null,
+    outcome: { ok: input.outcome?.ok ?? true, state: input.outcome?.state ?? null, error: input.outcome?.error ?? null },
+    detail: input.detail ?? null,
+  };
+}

@@ -1,0 +1,211 @@
+import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import http from 'node:http';
+import type { z } from 'zod';
+import { BrainFrameError } from './errors';
+import { normaliseKeyText } from './key-text';
+import { errorBodySchema, licenseInfoSchema, versionSchema, type LicenseInfo } from './license';
+import { normaliseServerUrl } from './server-url';
+import { VerifyingHttpsAgent, normaliseFingerprint } from './tls-pin';
+
+export const DEFAULT_TIMEOUT_MS = 15_000;
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+export interface ClientOptions {
+  baseUrl: string;
+  credentials?: Credentials | null;
+  /** One deadline per request, covering connect and the whole body. */
+  timeoutMs?: number;
+  /** SHA-256 fingerprint of the server's own (typically self-signed) certificate. */
+  tlsFingerprint?: string | null;
+}
+
+const httpAgent = new http.Agent({ keepAlive: false });
+
+/**
+ * One BrainFrame server's license API, spoken as BrainFrame's own clients speak it:
+ * HTTP Basic on the first request, then the `session_id` cookie, one re-login on
+ * InvalidSessionError. Every failure is a BrainFrameError; nothing else escapes.
+ */
+export class BrainFrameClient {
+  readonly baseUrl: string;
+  private readonly http: AxiosInstance;
+  private readonly credentials: Credentials | null;
+  private readonly timeoutMs: number;
+  private sessionCookie: string | null = null;
+
+  constructor(options: ClientOptions) {
+    this.baseUrl = normaliseServerUrl(options.baseUrl);
+    this.credentials = options.credentials ?? null;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const pin = options.tlsFingerprint ? normaliseFingerprint(options.tlsFingerprint) : null;
+    this.http = axios.create({
+      baseURL: this.baseUrl,
+      maxRedirects: 0, // credentials must never follow a redirect to another origin
+      maxContentLength: MAX_BODY_BYTES,
+      maxBodyLength: MAX_BODY_BYTES,
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data], // parse ourselves: non-JSON is a BadResponse, not a string
+      validateStatus: () => true,
+      httpAgent,
+      httpsAgent: new VerifyingHttpsAgent(pin),
+      proxy: false, // site networks: talk to the appliance directly, never through an environment proxy
+    });
+  }
+
+  /** The server's license as it stands. */
+  getLicense(signal?: AbortSignal): Promise<LicenseInfo> {
+    return this.call('GET', '/api/license', licenseInfoSchema, undefined, signal);
+  }
+
+  /**
+   * Replaces the server's key. Resolves with the license the server then holds, only when that
+   * license is valid; a key the server did not take rejects, with the server's own error kind
+   * or with the state it reported.
+   */
+  async setLicenseKey(keyText: string, signal?: AbortSignal): Promise<LicenseInfo> {
+    const key = normaliseKeyText(keyText);
+    const info = await this.call('PUT', '/api/license', licenseInfoSchema, key, signal);
+    if (info.state !== 'valid') {
+      const kind = info.state === 'expired' ? 'LicenseExpiredError' : 'LicenseInvalidError';
+      throw BrainFrameError.of(kind, `the server accepted the upload but reports its license as ${info.state}`);
+    }
+    return info;
+  }
+
+  /** The BrainFrame version string, e.g. "0.30.5". */
+  getVersion(signal?: AbortSignal): Promise<string> {
+    return this.call('GET', '/api/version', versionSchema, undefined, signal);
+  }
+
+  private async call<S extends z.ZodType>(
+    method: 'GET' | 'PUT',
+    path: string,
+    schema: S,
+    body: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<z.output<S>> {
+    const usedCookie = this.sessionCookie !== null;
+    let response = await this.send(method, path, body, signal);
+    if (usedCookie && this.errorTitle(response) === 'InvalidSessionError' && this.credentials) {
+      this.sessionCookie = null; // the session ended: log in again with Basic, once
+      response = await this.send(method, path, body, signal);
+    }
+    return this.parse(response, schema);
+  }
+
+  private async send(method: string, path: string, body: string | undefined, signal: AbortSignal | undefined): Promise<AxiosResponse<string>> {
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/base64';
+    if (this.sessionCookie) headers.Cookie = `session_id=${this.sessionCookie}`;
+    else if (this.credentials) {
+      headers.Authorization = `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`;
+    }
+    try {
+      const response = await this.http.request<string>({
+        method,
+        url: path,
+        data: body,
+        headers,
+        signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+      });
+      this.keepSession(response);
+      return response;
+    } catch (err) {
+      throw this.transportError(err, deadline, signal);
+    }
+  }
+
+  private keepSession(response: AxiosResponse): void {
+    const cookies = response.headers['set-cookie'] ?? [];
+    for (const cookie of cookies) {
+      const match = /^\s*session_id=([^;]*)/.exec(cookie);
+      if (match) this.sessionCookie = match[1] || null;
+    }
+  }
+
+  private errorTitle(response: AxiosResponse<string>): string | null {
+    if (response.status < 400) return null;
+    return parseErrorBody(response.data)?.title ?? null;
+  }
+
+  private parse<S extends z.ZodType>(response: AxiosResponse<string>, schema: S): z.output<S> {
+    const { status, data } = response;
+    if (status === 502) throw BrainFrameError.of('ServerNotReady', null, status);
+    if (status >= 400) {
+      const error = parseErrorBody(data);
+      if (error) throw BrainFrameError.of(error.title, error.description, status);
+      throw BrainFrameError.of('UnknownError', `HTTP ${status}${excerpt(data) ? `, body "${excerpt(data)}"` : ' with an empty body'}`, status);
+    }
+    if (status >= 300) {
+      const location = String(response.headers.location ?? 'nowhere');
+      throw BrainFrameError.of('BadResponse', `HTTP ${status} redirect to ${excerpt(location)}, which is not followed`, status);
+    }
+    if (status !== 200) throw BrainFrameError.of('BadResponse', `HTTP ${status} where 200 was expected`, status);
+    let json: unknown;
+    try {
+      json = JSON.parse(data);
+    } catch {
+      throw BrainFrameError.of('BadResponse', `the body is not JSON: "${excerpt(data)}"`, status);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw BrainFrameError.of('BadResponse', `unexpected JSON (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'})`, status);
+    }
+    return parsed.data;
+  }
+
+  private transportError(err: unknown, deadline: AbortSignal, signal: AbortSignal | undefined): BrainFrameError {
+    if (signal?.aborted) return BrainFrameError.of('Cancelled');
+    if (deadline.aborted) return BrainFrameError.of('Timeout', `no complete answer from ${this.baseUrl} within ${formatSeconds(this.timeoutMs)}`);
+    const cause = err instanceof AxiosError ? ((err.cause as Error | undefined) ?? err) : err;
+    if (cause instanceof BrainFrameError) return cause; // a TLS verdict from the agent
+    const code = (err as { code?: string }).code ?? (cause as { code?: string })?.code ?? '';
+    const message = cause instanceof Error ? cause.message : String(cause);
+    if (/maxContentLength/.test(message)) {
+      return BrainFrameError.of('BadResponse', `the answer is larger than ${MAX_BODY_BYTES / 1024} KiB`);
+    }
+    if (/CERT|SSL|TLS|EPROTO|SELF_SIGNED|HOSTNAME|ALTNAME/i.test(code) || /certificate|handshake/i.test(message)) {
+      return BrainFrameError.of('TlsError', message);
+    }
+    const reason = NETWORK_REASONS[code] ?? message;
+    return BrainFrameError.of('Unreachable', `${this.baseUrl}: ${reason}`);
+  }
+}
+
+const NETWORK_REASONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused (nothing is listening on that port)',
+  ECONNRESET: 'the connection was reset',
+  ENOTFOUND: 'the host name could not be resolved',
+  EAI_AGAIN: 'the host name could not be resolved (DNS did not answer)',
+  EHOSTUNREACH: 'no route to the host',
+  ENETUNREACH: 'the network is unreachable',
+  ETIMEDOUT: 'the connection timed out',
+  EPIPE: 'the connection was closed while sending',
+  ERR_BAD_RESPONSE: 'the answer was cut off',
+};
+
+function parseErrorBody(data: string): { title: string; description?: string | null } | null {
+  try {
+    const parsed = errorBodySchema.safeParse(JSON.parse(data));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A short, printable excerpt of an untrusted body: no control characters, no markup floods. */
+function excerpt(text: string | undefined, max = 120): string {
+  const flat = String(text ?? '').replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** Wire names are kept everywhere (core, IPC, CLI JSON), so there is one vocabulary, BrainFrame's own. */
+export const LICENSE_STATES = ['valid', 'invalid', 'expired', 'missing'] as const;
+export type LicenseState = (typeof LICENSE_STATES)[number];
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a YYYY-MM-DD date')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
+
+/** Strict about types, lenient about extra fields: a newer server may add some (they are dropped). */
+export const licenseTermsSchema = z.object({
+  online_checkin: z.boolean(),
+  max_streams: z.number().int().nonnegative(),
+  journal_max_allowed_age: z.number().nonnegative().finite(),
+  expiration_date: isoDate.nullable(),
+});
+export type LicenseTerms = z.infer<typeof licenseTermsSchema>;
+
+export const licenseInfoSchema = z.object({
+  state: z.enum(LICENSE_STATES),
+  // An absent `terms` means the same as null: no license loaded.
+  terms: licenseTermsSchema.nullable().optional().transform((t) => t ?? null),
+});
+export type LicenseInfo = z.infer<typeof licenseInfoSchema>;
+
+export const versionSchema = z.string().min(1).max(100);
+
+/** BrainFrame's error body: branch on `title`, show `description` to people. */
+export const errorBodySchema = z.object({
+  title: z.string().min(1).max(200),
+  description: z.string().max(10_000).optional().nullable(),
+});

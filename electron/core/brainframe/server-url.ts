@@ -1,0 +1,30 @@
+import { BrainFrameError } from './errors';
+
+const MAX_URL_LENGTH = 2048;
+
+/**
+ * A server's base URL as BrainFrame's clients use it: the origin alone (`http(s)://host[:port]`),
+ * host lower-cased, no credentials, path, query, fragment or trailing slash. Paths such as
+ * `/api/license` are appended to it as they are.
+ */
+export function normaliseServerUrl(input: string): string {
+  const text = input.trim();
+  const fail = (why: string) => BrainFrameError.of('InvalidUrl', `"${text.slice(0, 100)}" ${why}`);
+  if (text.length === 0) throw BrainFrameError.of('InvalidUrl', 'the address is empty');
+  if (text.length > MAX_URL_LENGTH) throw fail(`is longer than ${MAX_URL_LENGTH} characters`);
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) throw fail('has no scheme: start it with http:// or https://');
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw fail('is not a valid address');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw fail(`uses ${url.protocol} but only http and https are allowed`);
+  if (url.username || url.password) throw fail('contains credentials: store the username and password separately, in the keychain');
+  if (!url.hostname) throw fail('has no host');
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+    throw fail('has a path, query or fragment: give only the server (the app adds /api/...)');
+  }
+  // URL already lower-cases the host and drops default ports; `origin` has no trailing slash.
+  return url.origin;
+}

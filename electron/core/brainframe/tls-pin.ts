@@ -1,0 +1,54 @@
+import https from 'node:https';
+import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+import { BrainFrameError } from './errors';
+
+/** `AA:BB:…` upper-case, as Node's X509Certificate.fingerprint256 prints it; accepts any case, with or without colons. */
+export function normaliseFingerprint(input: string): string {
+  const hex = input.trim().replace(/^sha256[:=]?/i, '').replace(/[:\s]/g, '').toUpperCase();
+  if (!/^[0-9A-F]{64}$/.test(hex)) {
+    throw BrainFrameError.of('TlsError', 'a SHA-256 fingerprint is 64 hexadecimal digits, optionally separated by colons');
+  }
+  return hex.match(/../g)!.join(':');
+}
+
+type SocketCallback = (err: Error | null, socket: Duplex) => void;
+
+/**
+ * Hands a TLS socket to the HTTP request only once the certificate has been judged, so no
+ * request byte (credentials included) is written to a server that fails the check.
+ * With a pin, the certificate must have that SHA-256 fingerprint (self-signed is fine);
+ * without one, the normal chain and host-name verification must pass. The error names the
+ * certificate's fingerprint so the user can compare it with the server's and pin it.
+ */
+export class VerifyingHttpsAgent extends https.Agent {
+  constructor(private readonly pin: string | null) {
+    super({ keepAlive: false });
+  }
+
+  override createConnection(options: https.RequestOptions, callback?: SocketCallback): Duplex | null | undefined {
+    const socket = tls.connect({ ...(options as tls.ConnectionOptions), rejectUnauthorized: false });
+    let settled = false;
+    const settle = (err: Error | null) => {
+      if (settled) return;
+      settled = true;
+      if (err) socket.destroy();
+      callback?.(err, socket);
+    };
+    socket.once('secureConnect', () => settle(this.judge(socket)));
+    socket.once('error', (err) => settle(err));
+    socket.once('close', () => settle(new Error('connection closed during the TLS handshake')));
+    return undefined;
+  }
+
+  private judge(socket: tls.TLSSocket): Error | null {
+    const fingerprint = socket.getPeerCertificate()?.fingerprint256 ?? '';
+    if (this.pin) {
+      return fingerprint === this.pin
+        ? null
+        : BrainFrameError.of('TlsError', `the certificate's fingerprint ${fingerprint || '(none)'} does not match the pinned ${this.pin}`);
+    }
+    if (socket.authorized) return null;
+    return BrainFrameError.of('TlsError', `${String(socket.authorizationError)}; its SHA-256 fingerprint is ${fingerprint}`);
+  }
+}

@@ -1,0 +1,68 @@
+import { AppError } from '../app-error';
+
+/** The OS keychain, as the app uses it: small secrets under the app's own service name. */
+export interface SecretStore {
+  get(account: string): Promise<string | null>;
+  set(account: string, secret: string): Promise<void>;
+  /** True when something was deleted. */
+  delete(account: string): Promise<boolean>;
+}
+
+export const KEYCHAIN_SERVICE = 'BrainFrame Fleet Licenses';
+
+/** Windows' Credential Manager refuses secrets larger than this; nothing we store directly may exceed it. */
+export const MAX_KEYCHAIN_SECRET_BYTES = 2560;
+
+const HOW_TO_FIX =
+  'On Linux, install and unlock a Secret Service (for example GNOME Keyring: apt-get install gnome-keyring libsecret-1-0) in your desktop session; ' +
+  'on macOS unlock the login keychain; on Windows sign in to your account so Credential Manager is available. Nothing is saved without it.';
+
+export class KeychainUnavailableError extends AppError {
+  constructor(detail: string) {
+    super('KeychainUnavailable', `No OS keychain is available (${detail.trim()}). ${HOW_TO_FIX}`);
+  }
+}
+
+type Keytar = typeof import('keytar');
+
+/**
+ * The real keychain through keytar (libsecret, Keychain Services, Credential Manager).
+ * Any keychain failure is a KeychainUnavailableError: secrets never fall back to plain text.
+ */
+export class KeytarSecretStore implements SecretStore {
+  private keytar: Promise<Keytar> | null = null;
+
+  constructor(private readonly service: string = KEYCHAIN_SERVICE) {}
+
+  get(account: string): Promise<string | null> {
+    return this.use((k) => k.getPassword(this.service, account));
+  }
+
+  set(account: string, secret: string): Promise<void> {
+    if (Buffer.byteLength(secret, 'utf8') > MAX_KEYCHAIN_SECRET_BYTES) {
+      throw new AppError('SecretTooLarge', `A secret of ${Buffer.byteLength(secret)} bytes is over the keychain's ${MAX_KEYCHAIN_SECRET_BYTES}-byte limit.`);
+    }
+    return this.use((k) => k.setPassword(this.service, account, secret));
+  }
+
+  delete(account: string): Promise<boolean> {
+    return this.use((k) => k.deletePassword(this.service, account));
+  }
+
+  private async use<T>(action: (keytar: Keytar) => Promise<T>): Promise<T> {
+    let keytar: Keytar;
+    try {
+      // Loaded on first use: a missing native library must be this clear error, not a crash at start-up.
+      this.keytar ??= import('keytar').then((m) => ((m as { default?: Keytar }).default ?? m) as Keytar);
+      keytar = await this.keytar;
+    } catch (err) {
+      this.keytar = null;
+      throw new KeychainUnavailableError(`the keychain library could not be loaded: ${(err as Error).message}`);
+    }
+    try {
+      return await action(keytar);
+    } catch (err) {
+      throw new KeychainUnavailableError((err as Error).message || String(err));
+    }
+  }
+}
