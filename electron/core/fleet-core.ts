@@ -1,0 +1,131 @@
+import { join } from 'node:path';
+import { AuditLog } from './audit/audit-log';
+import { AppError } from './app-error';
+import { FleetOperations, type ApplyKey, type FleetTarget, type Operation, type OperationOptions, type OperationSummary } from './fleet/fleet-operations';
+import { ServerRegistry } from './registry/server-registry';
+import type { SecretStore } from './secrets/secret-store';
+import { KeytarSecretStore } from './secrets/secret-store';
+import { SettingsStore } from './settings/settings';
+import { LicenseAlerts } from './status/license-alerts';
+import { StatusCache } from './status/status-cache';
+import { KeyVault } from './vault/key-vault';
+import type { Disposable } from './events';
+
+export interface FleetCoreOptions {
+  dataDir: string;
+  /** The OS keychain by default; tests may give another service name. */
+  secrets?: SecretStore;
+}
+
+/** How many finished operations are kept for "retry failed". */
+const KEPT_SUMMARIES = 20;
+
+/**
+ * Everything the desktop app and the command line share, opened on one data folder:
+ * registry, key vault, status cache, settings, history and the fleet operations over them.
+ */
+export class FleetCore implements Disposable {
+  private readonly summaries = new Map<string, OperationSummary>();
+  private readonly listeners: Disposable[] = [];
+
+  private constructor(
+    readonly dataDir: string,
+    readonly registry: ServerRegistry,
+    readonly vault: KeyVault,
+    readonly status: StatusCache,
+    readonly settings: SettingsStore,
+    readonly alerts: LicenseAlerts,
+    readonly audit: AuditLog,
+    readonly fleet: FleetOperations,
+  ) {
+    // Removing a server forgets its cached status and alerts too.
+    this.listeners.push(
+      registry.onDidChange(() => {
+        const known = new Set(registry.list().map((s) => s.id));
+        const gone = status.all().filter((s) => !known.has(s.serverId)).map((s) => s.serverId);
+        if (gone.length) {
+          status.forget(gone);
+          void alerts.forget(gone);
+        }
+      }),
+    );
+  }
+
+  static async open({ dataDir, secrets = new KeytarSecretStore() }: FleetCoreOptions): Promise<FleetCore> {
+    const audit = new AuditLog(join(dataDir, 'history.jsonl'));
+    const [registry, vault, status, settings, alerts] = await Promise.all([
+      ServerRegistry.open({ dataDir, secrets, audit }),
+      KeyVault.open({ dataDir, secrets, audit }),
+      StatusCache.open(dataDir),
+      SettingsStore.open(dataDir),
+      LicenseAlerts.open(dataDir),
+    ]);
+    const fleet = new FleetOperations({ credentials: (id) => registry.credentials(id), cache: status, audit });
+    return new FleetCore(dataDir, registry, vault, status, settings, alerts, audit, fleet);
+  }
+
+  /** Files that were damaged at start-up and set aside: the user must be told. */
+  get notices(): string[] {
+    return [this.registry.recovered, this.vault.recovered, this.status.recovered, this.settings.recovered].filter((n): n is string => !!n);
+  }
+
+  /** The servers with these ids, in the order given; an unknown id is an error naming it. */
+  targets(serverIds: readonly string[]): FleetTarget[] {
+    return serverIds.map((id) => {
+      const server = this.registry.get(id);
+      if (!server) throw new AppError('NotFound', `No server with id ${id}: it may have been removed. Refresh the list and try again.`);
+      return server;
+    });
+  }
+
+  /** The key with this id, ready to apply: its text is opened only when the apply needs it. */
+  applyKey(keyId: string): ApplyKey {
+    const key = this.vault.get(keyId);
+    if (!key) throw new AppError('NotFound', 'That key is no longer in the library. Add it again.');
+    return { id: key.id, label: key.label, fingerprint: key.fingerprint, text: () => this.vault.keyText(key.id) };
+  }
+
+  /** Operation options from the settings, unless given. */
+  operationOptions(overrides: OperationOptions = {}): OperationOptions {
+    const settings = this.settings.get();
+    return { concurrency: settings.concurrency, timeoutMs: settings.timeoutSeconds * 1000, ...overrides };
+  }
+
+  refresh(serverIds: readonly string[], options?: OperationOptions): Operation {
+    return this.keep(this.fleet.refresh(this.targets(serverIds), this.operationOptions(options)));
+  }
+
+  apply(keyId: string, serverIds: readonly string[], options?: OperationOptions): Operation {
+    return this.keep(this.fleet.apply(this.applyKey(keyId), this.targets(serverIds), this.operationOptions(options)));
+  }
+
+  /** Runs a finished operation again for the servers that failed, still registered. */
+  retry(operationId: string, options?: OperationOptions): Operation {
+    const previous = this.summaries.get(operationId);
+    if (!previous) throw new AppError('NotFound', 'That operation is no longer known (the app keeps the last 20). Select the servers and start it again.');
+    // Servers removed since are left out; FleetOperations.retry picks the failures among the rest.
+    const targets = this.targets(previous.results.map((r) => r.serverId).filter((id) => this.registry.get(id)));
+    const key = previous.key ? this.applyKey(previous.key.id) : null;
+    return this.keep(this.fleet.retry(previous, targets, key, this.operationOptions(options)));
+  }
+
+  /** Cancels running operations and writes what is pending. */
+  async close(): Promise<void> {
+    await this.fleet.cancelAll();
+    await this.status.flush();
+    this.dispose();
+  }
+
+  dispose(): void {
+    for (const listener of this.listeners.splice(0)) listener.dispose();
+    this.status.dispose();
+  }
+
+  private keep(op: Operation): Operation {
+    void op.done.then((summary) => {
+      this.summaries.set(summary.id, summary);
+      for (const id of [...this.summaries.keys()].slice(0, Math.max(0, this.summaries.size - KEPT_SUMMARIES))) this.summaries.delete(id);
+    });
+    return op;
+  }
+}

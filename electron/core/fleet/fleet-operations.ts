@@ -1,0 +1,291 @@
+import { randomUUID } from 'node:crypto';
+import { BrainFrameClient, DEFAULT_TIMEOUT_MS, type Credentials } from '../brainframe/client';
+import type { LicenseInfo } from '../brainframe/license';
+import { BrainFrameError, type ErrorInfo } from '../brainframe/errors';
+import { toErrorInfo } from '../app-error';
+import type { AuditLog } from '../audit/audit-log';
+import type { StatusCache } from '../status/status-cache';
+import { Emitter, type Disposable, type Event } from '../events';
+
+export const DEFAULT_CONCURRENCY = 16;
+
+/** What an operation needs to know of a server; the registry's Server fits. */
+export interface FleetTarget {
+  id: string;
+  name: string;
+  url: string;
+  site: string;
+  tlsFingerprint: string | null;
+}
+
+/** The key to apply: its text stays in the main process; only id, label and fingerprint are reported. */
+export interface ApplyKey {
+  id: string;
+  label: string;
+  fingerprint: string;
+  text: () => Promise<string>;
+}
+
+export type OperationKind = 'refresh' | 'apply';
+
+export interface ServerResult {
+  serverId: string;
+  name: string;
+  url: string;
+  site: string;
+  ok: boolean;
+  /** The license the server holds afterwards, as it reported it; null when it did not answer. */
+  license: LicenseInfo | null;
+  version: string | null;
+  error: ErrorInfo | null;
+  startedAt: string | null;
+  finishedAt: string;
+}
+
+export interface OperationCounts {
+  total: number;
+  done: number;
+  ok: number;
+  failed: number;
+  running: number;
+}
+
+export type ProgressEvent =
+  | { type: 'started'; operationId: string; serverId: string; counts: OperationCounts }
+  | { type: 'finished'; operationId: string; result: ServerResult; counts: OperationCounts };
+
+export interface OperationSummary {
+  id: string;
+  kind: OperationKind;
+  key: { id: string; label: string; fingerprint: string } | null;
+  cancelled: boolean;
+  counts: OperationCounts;
+  results: ServerResult[];
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface OperationOptions {
+  concurrency?: number;
+  timeoutMs?: number;
+}
+
+export interface FleetDeps {
+  credentials: (serverId: string) => Promise<Credentials | null>;
+  cache: StatusCache;
+  audit: AuditLog;
+}
+
+/** A running bulk operation: progress events, a cancel switch, and its summary when done. */
+export class Operation implements Disposable {
+  readonly id = randomUUID();
+  private readonly progress = new Emitter<ProgressEvent>();
+  private readonly abort = new AbortController();
+  private readonly results = new Map<string, ServerResult>();
+  readonly counts: OperationCounts;
+  readonly done: Promise<OperationSummary>;
+  readonly onDidProgress: Event<ProgressEvent> = this.progress.event;
+
+  constructor(
+    readonly kind: OperationKind,
+    readonly targets: readonly FleetTarget[],
+    readonly key: ApplyKey | null,
+    run: (op: Operation, signal: AbortSignal) => Promise<void>,
+  ) {
+    this.counts = { total: targets.length, done: 0, ok: 0, failed: 0, running: 0 };
+    const startedAt = new Date().toISOString();
+    // Started on the next tick, so callers can subscribe to progress before the first event.
+    this.done = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => run(this, this.abort.signal))
+      .then(() => this.summary(startedAt))
+      .finally(() => this.progress.dispose());
+  }
+
+  get cancelled(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  /** Stops new requests and aborts those in flight; servers not reached are reported as cancelled. */
+  cancel(): void {
+    this.abort.abort();
+  }
+
+  dispose(): void {
+    this.cancel();
+  }
+
+  /** @internal */
+  started(serverId: string): void {
+    this.counts.running++;
+    this.progress.fire({ type: 'started', operationId: this.id, serverId, counts: { ...this.counts } });
+  }
+
+  /** @internal */
+  finished(result: ServerResult, wasRunning: boolean): void {
+    this.results.set(result.serverId, result);
+    if (wasRunning) this.counts.running--;
+    this.counts.done++;
+    if (result.ok) this.counts.ok++;
+    else this.counts.failed++;
+    this.progress.fire({ type: 'finished', operationId: this.id, result, counts: { ...this.counts } });
+  }
+
+  private summary(startedAt: string): OperationSummary {
+    const { key } = this;
+    return {
+      id: this.id,
+      kind: this.kind,
+      key: key && { id: key.id, label: key.label, fingerprint: key.fingerprint },
+      cancelled: this.cancelled,
+      counts: { ...this.counts },
+      results: this.targets.map((t) => this.results.get(t.id)!),
+      startedAt,
+      finishedAt: new Date().toISOString(),
+    };
+  }
+}
+
+/**
+ * Refresh and apply across many servers at once: a bounded number in flight, one deadline per
+ * request, cancellation, per-server progress. A slow or dead server costs only its own timeout.
+ * Two operations never talk to the same server at once: each server has a queue of its own.
+ */
+export class FleetOperations implements Disposable {
+  private readonly serverQueues = new Map<string, Promise<unknown>>();
+  private readonly running = new Set<Operation>();
+
+  constructor(private readonly deps: FleetDeps) {}
+
+  /** Reads version and license of each server, recording them in the status cache. */
+  refresh(targets: readonly FleetTarget[], options: OperationOptions = {}): Operation {
+    return this.start('refresh', targets, null, options, async (client, signal) => {
+      const [version, license] = await Promise.all([client.getVersion(signal), client.getLicense(signal)]);
+      return { license, version };
+    });
+  }
+
+  /** Applies one key to each server; `ok` means the server then holds a valid license. */
+  apply(key: ApplyKey, targets: readonly FleetTarget[], options: OperationOptions = {}): Operation {
+    let text: Promise<string> | null = null;
+    return this.start('apply', targets, key, options, async (client, signal) => {
+      text ??= key.text();
+      const license = await client.setLicenseKey(await text, signal);
+      return { license, version: null };
+    });
+  }
+
+  /** Runs a finished operation again, for the servers that failed only. */
+  retry(previous: OperationSummary, targets: readonly FleetTarget[], key: ApplyKey | null, options: OperationOptions = {}): Operation {
+    const failed = new Set(previous.results.filter((r) => !r.ok).map((r) => r.serverId));
+    const again = targets.filter((t) => failed.has(t.id));
+    if (previous.kind === 'apply') {
+      if (!key) throw new Error('retrying an apply needs its key');
+      return this.apply(key, again, options);
+    }
+    return this.refresh(again, options);
+  }
+
+  /** Cancels every running operation (at shutdown). */
+  cancelAll(): Promise<unknown> {
+    for (const op of this.running) op.cancel();
+    return Promise.allSettled([...this.running].map((op) => op.done));
+  }
+
+  dispose(): void {
+    void this.cancelAll();
+  }
+
+  private start(
+    kind: OperationKind,
+    targets: readonly FleetTarget[],
+    key: ApplyKey | null,
+    options: OperationOptions,
+    work: (client: BrainFrameClient, signal: AbortSignal) => Promise<{ license: LicenseInfo; version: string | null }>,
+  ): Operation {
+    const concurrency = Math.max(1, Math.min(256, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY)));
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const unique = [...new Map(targets.map((t) => [t.id, t])).values()];
+    const op = new Operation(kind, unique, key, async (op, signal) => {
+      let next = 0;
+      const worker = async () => {
+        while (next < unique.length && !signal.aborted) {
+          const target = unique[next++]!;
+          await this.exclusive(target.id, () => this.runOne(op, target, signal, timeoutMs, work));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, unique.length) }, worker));
+      // Servers never reached because of a cancel still get a result, so the summary is complete.
+      for (const target of unique.slice(next)) op.finished(this.result(target, null, null, BrainFrameError.of('Cancelled').toInfo(), null), false);
+      await this.deps.cache.flush();
+    });
+    this.running.add(op);
+    void op.done.finally(() => this.running.delete(op));
+    return op;
+  }
+
+  private async runOne(
+    op: Operation,
+    target: FleetTarget,
+    signal: AbortSignal,
+    timeoutMs: number,
+    work: (client: BrainFrameClient, signal: AbortSignal) => Promise<{ license: LicenseInfo; version: string | null }>,
+  ): Promise<void> {
+    if (signal.aborted) {
+      op.finished(this.result(target, null, null, BrainFrameError.of('Cancelled').toInfo(), null), false);
+      return;
+    }
+    const startedAt = new Date().toISOString();
+    op.started(target.id);
+    let result: ServerResult;
+    try {
+      const credentials = await this.deps.credentials(target.id);
+      const client = new BrainFrameClient({ baseUrl: target.url, credentials, timeoutMs, tlsFingerprint: target.tlsFingerprint });
+      const { license, version } = await work(client, signal);
+      this.deps.cache.record(target.id, version ? { license, version } : { license });
+      result = this.result(target, license, version, null, startedAt);
+    } catch (err) {
+      const error = toErrorInfo(err);
+      const status = this.deps.cache.record(target.id, { error });
+      // After a failed apply the server still holds its previous license: report that.
+      result = this.result(target, status.license, status.version, error, startedAt);
+    }
+    if (op.kind === 'apply' && op.key) {
+      await this.deps.audit
+        .append({
+          action: 'license.apply',
+          server: { id: target.id, name: target.name, url: target.url },
+          key: { id: op.key.id, label: op.key.label, fingerprint: op.key.fingerprint },
+          outcome: { ok: result.ok, state: result.ok ? (result.license?.state ?? null) : null, error: result.error },
+        })
+        .catch(() => undefined); // a full disk must not turn a done apply into a failure; the result still reports it
+    }
+    op.finished(result, true);
+  }
+
+  private result(target: FleetTarget, license: LicenseInfo | null, version: string | null, error: ErrorInfo | null, startedAt: string | null): ServerResult {
+    return {
+      serverId: target.id,
+      name: target.name,
+      url: target.url,
+      site: target.site,
+      ok: error === null,
+      license,
+      version,
+      error,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+    };
+  }
+
+  /** Queues work for one server behind any other operation's work on it. */
+  private exclusive<T>(serverId: string, task: () => Promise<T>): Promise<T> {
+    const before = this.serverQueues.get(serverId) ?? Promise.resolve();
+    const run = before.then(task, task);
+    const tail = run.catch(() => undefined);
+    this.serverQueues.set(serverId, tail);
+    void tail.then(() => {
+      if (this.serverQueues.get(serverId) === tail) this.serverQueues.delete(serverId);
+    });
+    return run;
+  }
+}

@@ -1,0 +1,121 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { licenseInfoSchema, type LicenseInfo } from '../brainframe/license';
+import type { ErrorInfo } from '../brainframe/errors';
+import { JsonFile } from '../storage/json-file';
+import { Emitter, type Disposable } from '../events';
+
+/** Did the server answer at its last check? `never`: not checked yet. */
+export type Reachability = 'online' | 'offline' | 'never';
+
+const serverStatusSchema = z.object({
+  serverId: z.string(),
+  /** The last license the server reported; kept while it is offline, marked with its age. */
+  license: licenseInfoSchema.nullable(),
+  /** When `license` was read from the server. */
+  licenseAt: z.string().nullable(),
+  version: z.string().nullable(),
+  reachability: z.enum(['online', 'offline', 'never']),
+  /** The last check's error, or null when it succeeded. */
+  error: z.object({ kind: z.string(), message: z.string() }).nullable(),
+  /** When the server was last asked, whatever the outcome. */
+  checkedAt: z.string().nullable(),
+});
+export type ServerStatus = z.infer<typeof serverStatusSchema>;
+
+const fileSchema = z.object({ version: z.literal(1), statuses: z.array(serverStatusSchema) });
+
+/** Client-side kinds that mean no BrainFrame answer came back at all. */
+const NO_ANSWER = new Set(['Unreachable', 'Timeout', 'ServerNotReady', 'TlsError', 'BadResponse', 'UnknownError', 'Cancelled']);
+
+export interface CheckOutcome {
+  license?: LicenseInfo;
+  version?: string;
+  error?: ErrorInfo | null;
+}
+
+const SAVE_DELAY_MS = 250;
+
+/**
+ * The last known picture of every server, persisted so the app opens showing the fleet as last
+ * seen even offline. Results are recorded as they arrive; writes are batched a moment later.
+ */
+export class StatusCache implements Disposable {
+  private readonly statuses = new Map<string, ServerStatus>();
+  private readonly changed = new Emitter<string[]>();
+  private saveTimer: NodeJS.Timeout | null = null;
+  private pending: string[] = [];
+
+  private constructor(
+    private readonly file: JsonFile<typeof fileSchema>,
+    readonly recovered: string | null,
+  ) {}
+
+  static async open(dataDir: string): Promise<StatusCache> {
+    const file = new JsonFile(join(dataDir, 'status.json'), fileSchema, () => ({ version: 1 as const, statuses: [] }));
+    const { value, recovered } = await file.load();
+    const cache = new StatusCache(file, recovered);
+    for (const status of value.statuses) cache.statuses.set(status.serverId, status);
+    return cache;
+  }
+
+  /** Fires with the ids whose status changed, batched like the writes. */
+  readonly onDidChange = this.changed.event;
+
+  get(serverId: string): ServerStatus {
+    return this.statuses.get(serverId) ?? emptyStatus(serverId);
+  }
+
+  all(): ServerStatus[] {
+    return [...this.statuses.values()];
+  }
+
+  /** Records what one check or apply learnt. Fields it did not learn keep their last known value. */
+  record(serverId: string, outcome: CheckOutcome, at = new Date()): ServerStatus {
+    const previous = this.get(serverId);
+    const time = at.toISOString();
+    const answered = !outcome.error || !NO_ANSWER.has(outcome.error.kind);
+    const next: ServerStatus = {
+      serverId,
+      license: outcome.license ?? previous.license,
+      licenseAt: outcome.license ? time : previous.licenseAt,
+      version: outcome.version ?? previous.version,
+      reachability: answered ? 'online' : 'offline',
+      error: outcome.error ?? null,
+      checkedAt: time,
+    };
+    this.statuses.set(serverId, next);
+    this.scheduleSave(serverId);
+    return next;
+  }
+
+  /** Forgets servers that are no longer in the registry. */
+  forget(serverIds: Iterable<string>): void {
+    for (const id of serverIds) if (this.statuses.delete(id)) this.scheduleSave(id);
+  }
+
+  /** Writes any batched change now (before exit, or when a test needs the file). */
+  async flush(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    const ids = this.pending;
+    this.pending = [];
+    if (ids.length === 0) return;
+    await this.file.save({ version: 1, statuses: this.all() });
+    this.changed.fire(ids);
+  }
+
+  dispose(): void {
+    void this.flush();
+    this.changed.dispose();
+  }
+
+  private scheduleSave(serverId: string): void {
+    this.pending.push(serverId);
+    this.saveTimer ??= setTimeout(() => void this.flush().catch(() => undefined), SAVE_DELAY_MS);
+  }
+}
+
+function emptyStatus(serverId: string): ServerStatus {
+  return { serverId, license: null, licenseAt: null, version: null, reachability: 'never', error: null, checkedAt: null };
+}

@@ -1,0 +1,182 @@
+/**
+ * The one contract between the renderer and the main process. Main, preload and renderer import
+ * it (the renderer as types only), so a channel cannot drift between the sides: every command's
+ * input and output, every event's payload. Commands go renderer → main; events main → renderer.
+ * Nothing here carries a password or key text: servers show `hasCredentials`, keys their
+ * fingerprints.
+ */
+import type { AuditEntry } from '../core/audit/audit-log';
+import type { ErrorInfo } from '../core/brainframe/errors';
+import type { LicenseInfo } from '../core/brainframe/license';
+import type { OperationCounts, OperationSummary, ProgressEvent } from '../core/fleet/fleet-operations';
+import type { CsvReport } from '../core/registry/csv-import';
+import type { Server } from '../core/registry/server';
+import type { Settings } from '../core/settings/settings';
+import type { ServerStatus } from '../core/status/status-cache';
+import type { KeyApplication, KeyInfo } from '../core/vault/key-vault';
+
+export type { AuditEntry, CsvReport, ErrorInfo, KeyApplication, KeyInfo, LicenseInfo, OperationCounts, OperationSummary, ProgressEvent, Server, ServerStatus, Settings };
+
+/** Username and password as typed in a dialog: they go to the main process and never come back. */
+export interface CredentialsInput {
+  username: string;
+  password: string;
+}
+
+export interface ServerInput {
+  name: string;
+  url: string;
+  site?: string;
+  notes?: string;
+  tlsFingerprint?: string | null;
+  /** Omitted: keep the stored ones; null: remove them. */
+  credentials?: CredentialsInput | null;
+}
+
+export interface AppInfo {
+  version: string;
+  dataDir: string;
+  platform: string;
+  /** Things the user must hear about at start-up, such as a damaged file that was set aside. */
+  notices: string[];
+}
+
+export interface ConnectionTest {
+  version: string;
+  license: LicenseInfo;
+}
+
+export interface OperationStarted {
+  operationId: string;
+  counts: OperationCounts;
+}
+
+/** Every request/response channel: `domain.action`, grouped by domain on the bridge. */
+export interface Commands {
+  /** Version, data folder and start-up notices. */
+  'app.info': { input: void; output: AppInfo };
+  /** Every server, sorted by name. */
+  'servers.list': { input: void; output: Server[] };
+  /** Adds a server; credentials go to the keychain. */
+  'servers.add': { input: ServerInput; output: Server };
+  /** Edits a server. */
+  'servers.update': { input: { id: string; changes: Partial<ServerInput> }; output: Server };
+  /** Removes servers with their credentials and cached status. */
+  'servers.remove': { input: { ids: string[] }; output: void };
+  /** Tries an address (and credentials, or the stored ones of `id`) without saving anything. */
+  'servers.test': { input: { url: string; credentials?: CredentialsInput | null; tlsFingerprint?: string | null; id?: string }; output: ConnectionTest };
+  /** Decides each row of a CSV file without saving: the preview. */
+  'servers.previewCsv': { input: { text: string }; output: CsvReport };
+  /** Imports the rows the preview accepted. */
+  'servers.importCsv': { input: { text: string }; output: CsvReport };
+  /** Every server's last known status. */
+  'status.list': { input: void; output: ServerStatus[] };
+  /** Key metadata. */
+  'keys.list': { input: void; output: KeyInfo[] };
+  /** Adds a key from pasted text or a file's content. */
+  'keys.add': { input: { text: string; label?: string; fileName?: string }; output: KeyInfo };
+  /** Removes a key and its sealed text. */
+  'keys.remove': { input: { id: string }; output: void };
+  /** Where a key was applied, newest first. */
+  'keys.applications': { input: { id: string }; output: KeyApplication[] };
+  /** Starts reading the license of these servers. */
+  'fleet.refresh': { input: { serverIds: string[] }; output: OperationStarted };
+  /** Starts applying a key to exactly these servers (frozen at confirmation). */
+  'fleet.apply': { input: { keyId: string; serverIds: string[] }; output: OperationStarted };
+  /** Cancels a running operation. */
+  'fleet.cancel': { input: { operationId: string }; output: void };
+  /** Runs a finished operation again for its failures only. */
+  'fleet.retry': { input: { operationId: string }; output: OperationStarted };
+  /** The audit history, newest first, optionally for one server. */
+  'history.list': { input: { serverId?: string; limit?: number }; output: AuditEntry[] };
+  /** Current settings. */
+  'settings.get': { input: void; output: Settings };
+  /** Changes settings. */
+  'settings.update': { input: Partial<Settings>; output: Settings };
+  /** Asks where to save a file (a native dialog in the app) and writes it; null if the user cancelled. */
+  'files.save': { input: { suggestedName: string; content: string }; output: { path: string } | null };
+}
+
+/** Every main → renderer event. */
+export interface Events {
+  /** A server of a running operation started or finished. */
+  'fleet.progress': ProgressEvent;
+  /** An operation finished (or was cancelled): one summary. */
+  'fleet.done': OperationSummary;
+  /** Statuses that changed, from any operation or the background refresh. */
+  'status.changed': ServerStatus[];
+  /** The server list changed (from this window, the command line is not watched). */
+  'servers.changed': void;
+  /** The key library changed. */
+  'keys.changed': void;
+  /** A menu command the renderer carries out. */
+  'menu.command': MenuCommand;
+}
+
+export type MenuCommand = 'add-server' | 'import-csv' | 'export-csv' | 'add-key' | 'refresh-all' | 'refresh-selected' | 'select-all' | 'open-settings' | 'focus-filter';
+
+export type CommandChannel = keyof Commands;
+export type EventChannel = keyof Events;
+
+export const COMMAND_CHANNELS = [
+  'app.info',
+  'servers.list',
+  'servers.add',
+  'servers.update',
+  'servers.remove',
+  'servers.test',
+  'servers.previewCsv',
+  'servers.importCsv',
+  'status.list',
+  'keys.list',
+  'keys.add',
+  'keys.remove',
+  'keys.applications',
+  'fleet.refresh',
+  'fleet.apply',
+  'fleet.cancel',
+  'fleet.retry',
+  'history.list',
+  'settings.get',
+  'settings.update',
+  'files.save',
+] as const satisfies readonly CommandChannel[];
+
+export const EVENT_CHANNELS = ['fleet.progress', 'fleet.done', 'status.changed', 'servers.changed', 'keys.changed', 'menu.command'] as const satisfies readonly EventChannel[];
+
+/** What every command answers: errors travel as data, since thrown errors lose their kind crossing IPC. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+export type Input<C extends CommandChannel> = Commands[C]['input'];
+export type Output<C extends CommandChannel> = Commands[C]['output'];
+
+type Domain = CommandChannel extends `${infer D}.${string}` ? D : never;
+type Call<C extends CommandChannel> = Input<C> extends void ? () => Promise<Result<Output<C>>> : (input: Input<C>) => Promise<Result<Output<C>>>;
+
+/** The object the preload puts on `window.bf`: `bf.servers.add(input)`, `bf.on('fleet.progress', …)`. */
+export type Bridge = {
+  [D in Domain]: { [C in CommandChannel as C extends `${D}.${infer Action}` ? Action : never]: Call<C> };
+} & {
+  /** Subscribes to an event; returns the unsubscribe. */
+  on<E extends EventChannel>(event: E, listener: (payload: Events[E]) => void): () => void;
+};
+
+/**
+ * Builds the bridge from a transport: the preload passes ipcRenderer, the browser tests pass
+ * Playwright bindings to the same handlers. One function per contract entry, nothing generic.
+ */
+export function createBridge(
+  invoke: (channel: CommandChannel, input: unknown) => Promise<Result<unknown>>,
+  subscribe: (event: EventChannel, listener: (payload: unknown) => void) => () => void,
+): Bridge {
+  const bridge: Record<string, Record<string, (input?: unknown) => Promise<Result<unknown>>>> = {};
+  for (const channel of COMMAND_CHANNELS) {
+    const [domain, action] = channel.split('.') as [string, string];
+    (bridge[domain] ??= {})[action] = (input?: unknown) => invoke(channel, input);
+  }
+  const on = (event: EventChannel, listener: (payload: unknown) => void) => {
+    if (!(EVENT_CHANNELS as readonly string[]).includes(event)) throw new Error(`unknown event ${String(event)}`);
+    return subscribe(event, listener);
+  };
+  return { ...bridge, on } as unknown as Bridge;
+}
