@@ -1,3 +1,4 @@
+import type * as KeytarModule from 'keytar';
 import { AppError } from '../app-error';
 
 /** The OS keychain, as the app uses it: small secrets under the app's own service name. */
@@ -23,7 +24,7 @@ export class KeychainUnavailableError extends AppError {
   }
 }
 
-type Keytar = typeof import('keytar');
+type Keytar = typeof KeytarModule;
 
 /**
  * The real keychain through keytar (libsecret, Keychain Services, Credential Manager).
@@ -38,7 +39,7 @@ export class KeytarSecretStore implements SecretStore {
     return this.use((k) => k.getPassword(this.service, account));
   }
 
-  set(account: string, secret: string): Promise<void> {
+  async set(account: string, secret: string): Promise<void> {
     if (Buffer.byteLength(secret, 'utf8') > MAX_KEYCHAIN_SECRET_BYTES) {
       throw new AppError('SecretTooLarge', `A secret of ${Buffer.byteLength(secret)} bytes is over the keychain's ${MAX_KEYCHAIN_SECRET_BYTES}-byte limit.`);
     }

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { z } from 'zod';
+import { writeFileDurably } from './durable-write';
 
 /**
  * A JSON document on disk that is never half-written: each save goes to a temporary file that
@@ -53,27 +54,11 @@ export class JsonFile<S extends z.ZodType> {
   }
 
   private async write(value: z.output<S>): Promise<void> {
-    const text = `${JSON.stringify(value, null, 1)}\n`;
-    await fs.mkdir(dirname(this.path), { recursive: true });
-    const tmp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.${Date.now()}.tmp`);
-    const handle = await fs.open(tmp, 'w', 0o600);
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      // Keep the current version (valid: only save() writes it, load() moves bad ones aside) as the backup.
-      await fs.copyFile(this.path, this.backupPath).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'ENOENT') throw err;
-      });
-      await fs.rename(tmp, this.path);
-    } catch (err) {
-      await fs.rm(tmp, { force: true });
-      throw err;
-    }
-    await syncDir(dirname(this.path));
+    // The current version (valid: only save() writes it, load() moves bad ones aside) becomes the backup.
+    await fs.copyFile(this.path, this.backupPath).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+    await writeFileDurably(this.path, `${JSON.stringify(value, null, 1)}\n`);
   }
 
   private async readValid(path: string): Promise<{ ok: true; value: z.output<S> } | { ok: false; reason: string }> {
@@ -93,19 +78,5 @@ export class JsonFile<S extends z.ZodType> {
     const parsed = this.schema.safeParse(json);
     if (!parsed.success) return { ok: false, reason: `it does not match the expected format: ${parsed.error.issues[0]?.message ?? ''}` };
     return { ok: true, value: parsed.data };
-  }
-}
-
-/** Makes the rename itself durable; not every platform can open a directory, which is fine. */
-async function syncDir(dir: string): Promise<void> {
-  try {
-    const handle = await fs.open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Windows cannot fsync a directory; its rename is already durable enough there.
   }
 }

@@ -1,0 +1,235 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { z } from 'zod';
+import { AppError } from '../app-error';
+import type { AuditEntry, AuditInput, AuditLog } from '../audit/audit-log';
+import { normaliseKeyText } from '../brainframe/key-text';
+import { BrainFrameError } from '../brainframe/errors';
+import { Emitter } from '../events';
+import { SealedStore } from '../secrets/sealed-store';
+import type { SecretStore } from '../secrets/secret-store';
+import { JsonFile } from '../storage/json-file';
+import { writeFileDurably } from '../storage/durable-write';
+import { MAX_KEY_FILE_BYTES, readKeyFile } from './key-file';
+
+export const MAX_LABEL_CHARS = 100;
+const SHORT_FINGERPRINT_CHARS = 12;
+
+// The id names the sealed file, so a hand-edited keys.json must not smuggle in a path.
+const keyRecordSchema = z.object({
+  id: z.uuid(),
+  label: z.string().min(1).max(MAX_LABEL_CHARS),
+  fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+  addedAt: z.iso.datetime(),
+  bytes: z.number().int().positive(),
+});
+type KeyRecord = z.infer<typeof keyRecordSchema>;
+
+const keysFileSchema = z.object({ version: z.literal(1), keys: z.array(keyRecordSchema) });
+
+/** What the vault shows of a key: never its text. */
+export type KeyInfo = KeyRecord & { shortFingerprint: string };
+
+/** One application of a key to a server, as fleet operations recorded it. */
+export type KeyApplication = Pick<AuditEntry, 'time' | 'outcome'> & { server: NonNullable<AuditEntry['server']> };
+
+export interface KeyVaultOptions {
+  dataDir: string;
+  secrets: SecretStore;
+  audit: AuditLog;
+}
+
+/** Enough to tell keys apart on screen; the full fingerprint stays the identity. */
+export function shortFingerprint(fingerprint: string): string {
+  return fingerprint.slice(0, SHORT_FINGERPRINT_CHARS);
+}
+
+/**
+ * The license keys the user has added. Key text is kept only sealed (SealedStore) in
+ * `keys/<id>.sealed`; `keys.json` holds the metadata. Writes are ordered so a crash leaves at
+ * worst an unreferenced sealed file, never metadata without its key.
+ */
+export class KeyVault {
+  private readonly changed = new Emitter<KeyInfo[]>();
+  /** Fires with the new listing after every saved add or remove. */
+  readonly onDidChange = this.changed.event;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly keysDir: string,
+    private readonly file: JsonFile<typeof keysFileSchema>,
+    private readonly sealed: SealedStore,
+    private readonly audit: AuditLog,
+    private keys: KeyRecord[],
+    /** Set when keys.json was unusable at start-up: what happened, for the user. */
+    readonly recovered: string | null,
+  ) {}
+
+  static async open({ dataDir, secrets, audit }: KeyVaultOptions): Promise<KeyVault> {
+    const file = new JsonFile(join(dataDir, 'keys.json'), keysFileSchema, () => ({ version: 1 as const, keys: [] }));
+    const { value, recovered } = await file.load();
+    return new KeyVault(join(dataDir, 'keys'), file, new SealedStore(secrets), audit, value.keys, recovered);
+  }
+
+  list(): KeyInfo[] {
+    return this.keys.map(toInfo);
+  }
+
+  get(id: string): KeyInfo | null {
+    const record = this.keys.find((k) => k.id === id);
+    return record ? toInfo(record) : null;
+  }
+
+  findByLabel(label: string): KeyInfo | null {
+    const wanted = labelKey(label);
+    const record = this.keys.find((k) => labelKey(k.label) === wanted);
+    return record ? toInfo(record) : null;
+  }
+
+  /** Pasted text; a blank or absent label becomes `key-<short fingerprint>`. */
+  async addText(text: string, label?: string): Promise<KeyInfo> {
+    if (text.length > MAX_KEY_FILE_BYTES) {
+      throw BrainFrameError.of('InvalidKeyText', `the text is longer than ${MAX_KEY_FILE_BYTES / 1024} KiB, far more than any license key`);
+    }
+    const key = normaliseKeyText(text);
+    return this.add(key, label, `key-${shortFingerprint(fingerprintOf(key))}`);
+  }
+
+  /** A file whose whole content is the key; a blank or absent label comes from the file name. */
+  async addFile(path: string, label?: string): Promise<KeyInfo> {
+    const key = normaliseKeyText(await readKeyFile(path));
+    const fromName = cleanLabel(basename(path, extname(path))).slice(0, MAX_LABEL_CHARS).trim();
+    return this.add(key, label, fromName || `key-${shortFingerprint(fingerprintOf(key))}`);
+  }
+
+  remove(id: string): Promise<void> {
+    return this.exclusive(async () => {
+      const record = this.record(id);
+      const rest = this.keys.filter((k) => k !== record);
+      // Metadata first: a crash between the two leaves an orphaned sealed file, not a listed key without text.
+      await this.file.save({ version: 1, keys: rest });
+      this.keys = rest;
+      await fs.rm(this.blobPath(id), { force: true });
+      await this.commit({ action: 'key.remove', key: auditKey(record) });
+    });
+  }
+
+  /** The key's text, for applying it. Main process only: it must never cross to the renderer. */
+  async keyText(id: string): Promise<string> {
+    const path = this.blobPath(this.record(id).id);
+    let blob: Buffer;
+    try {
+      blob = await fs.readFile(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      throw new AppError('SecretUnreadable', `The sealed file of this key (${path}) is missing. Remove the key and add it again.`);
+    }
+    return this.sealed.open(blob, id);
+  }
+
+  /** Where the key was applied and with what result, newest first. */
+  async applications(id: string): Promise<KeyApplication[]> {
+    const entries = await this.audit.read();
+    const applied: KeyApplication[] = [];
+    for (const { action, key, server, time, outcome } of entries) {
+      if (action === 'license.apply' && key?.id === id && server) applied.push({ time, server, outcome });
+    }
+    return applied.reverse();
+  }
+
+  private async add(key: string, label: string | undefined, defaultLabel: string): Promise<KeyInfo> {
+    const given = label?.trim() ? checkLabel(label) : null;
+    const fingerprint = fingerprintOf(key);
+    return this.exclusive(async () => {
+      const same = this.keys.find((k) => k.fingerprint === fingerprint);
+      if (same) throw new AppError('DuplicateKey', `This key is already in the vault as “${same.label}”.`);
+      const taken = given && this.findByLabel(given);
+      if (taken) throw new AppError('DuplicateLabel', `A key labelled “${taken.label}” already exists. Choose another label.`);
+      const record: KeyRecord = {
+        id: randomUUID(),
+        label: given ?? this.unusedLabel(defaultLabel),
+        fingerprint,
+        addedAt: new Date().toISOString(),
+        bytes: Buffer.byteLength(key),
+      };
+      // Sealing needs the keychain: without one this throws before anything touches the disk.
+      const blob = await this.sealed.seal(key, record.id);
+      await writeFileDurably(join(this.keysDir, `${record.id}.sealed`), blob);
+      const next = [...this.keys, record];
+      try {
+        await this.file.save({ version: 1, keys: next });
+      } catch (err) {
+        await fs.rm(this.blobPath(record.id), { force: true }).catch(() => undefined); // the save error is the one to report
+        throw err;
+      }
+      this.keys = next;
+      await this.commit({ action: 'key.add', key: auditKey(record) });
+      return toInfo(record);
+    });
+  }
+
+  /** Default labels never clash: a taken one gets " (2)", " (3)", … */
+  private unusedLabel(base: string): string {
+    for (let n = 1; ; n++) {
+      const suffix = n === 1 ? '' : ` (${n})`;
+      const candidate = base.slice(0, MAX_LABEL_CHARS - suffix.length) + suffix;
+      if (!this.findByLabel(candidate)) return candidate;
+    }
+  }
+
+  private record(id: string): KeyRecord {
+    const record = this.keys.find((k) => k.id === id);
+    if (!record) throw new AppError('KeyNotFound', 'That key is no longer in the vault. Refresh the list of keys.');
+    return record;
+  }
+
+  private blobPath(id: string): string {
+    return join(this.keysDir, `${id}.sealed`);
+  }
+
+  /** Audits a change already saved, then tells listeners even if the audit write failed. */
+  private async commit(entry: AuditInput): Promise<void> {
+    try {
+      await this.audit.append(entry);
+    } finally {
+      this.changed.fire(this.list());
+    }
+  }
+
+  /** Changes run one at a time, so two adds of the same key cannot both pass the duplicate check. */
+  private exclusive<T>(change: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(change);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}
+
+function toInfo(record: KeyRecord): KeyInfo {
+  return { ...record, shortFingerprint: shortFingerprint(record.fingerprint) };
+}
+
+function auditKey({ id, fingerprint, label }: KeyRecord): AuditEntry['key'] {
+  return { id, fingerprint, label };
+}
+
+function fingerprintOf(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+/** Labels compare case-insensitively and by Unicode form, as people read them. */
+function labelKey(label: string): string {
+  return label.trim().normalize('NFC').toLowerCase();
+}
+
+/** A file name as a label: its control characters (legal in names on Linux) become spaces. */
+function cleanLabel(name: string): string {
+  return name.replace(/\p{Cc}+/gu, ' ').trim().normalize('NFC');
+}
+
+function checkLabel(label: string): string {
+  const clean = label.trim().normalize('NFC');
+  if (/\p{Cc}/u.test(clean)) throw new AppError('InvalidLabel', 'A label may not contain line breaks, tabs or other control characters.');
+  if (clean.length > MAX_LABEL_CHARS) throw new AppError('InvalidLabel', `A label is at most ${MAX_LABEL_CHARS} characters; this one has ${clean.length}.`);
+  return clean;
+}
