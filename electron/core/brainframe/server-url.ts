@@ -9,7 +9,9 @@ const MAX_URL_LENGTH = 2048;
  */
 export function normaliseServerUrl(input: string): string {
   const text = input.trim();
-  const fail = (why: string) => BrainFrameError.of('InvalidUrl', `"${text.slice(0, 100)}" ${why}`);
+  // Messages repeat the address, never a password typed into it.
+  const shown = text.replace(/\/\/[^/@]*@/, '//…@').slice(0, 100);
+  const fail = (why: string) => BrainFrameError.of('InvalidUrl', `"${shown}" ${why}`);
   if (text.length === 0) throw BrainFrameError.of('InvalidUrl', 'the address is empty');
   if (text.length > MAX_URL_LENGTH) throw fail(`is longer than ${MAX_URL_LENGTH} characters`);
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) throw fail('has no scheme: start it with http:// or https://');

@@ -55,9 +55,16 @@ export class JsonFile<S extends z.ZodType> {
 
   private async write(value: z.output<S>): Promise<void> {
     // The current version (valid: only save() writes it, load() moves bad ones aside) becomes the backup.
-    await fs.copyFile(this.path, this.backupPath).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-    });
+    // Copied beside it and renamed, since a failed copyFile deletes its destination: the old backup.
+    const staged = `${this.backupPath}.tmp`;
+    const copied = await fs.copyFile(this.path, staged).then(
+      () => true,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return false;
+        throw err;
+      },
+    );
+    if (copied) await fs.rename(staged, this.backupPath);
     await writeFileDurably(this.path, `${JSON.stringify(value, null, 1)}\n`);
   }
 

@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { AppError } from '../app-error';
+import type { AuditInput, AuditLog } from '../audit/audit-log';
+import type { Credentials } from '../brainframe/client';
+import type { SecretStore } from '../secrets/secret-store';
+import { JsonFile } from '../storage/json-file';
+import { toCsv } from './csv';
+import { planCsvImport, type CsvReport } from './csv-import';
+import {
+  EDITABLE_FIELDS,
+  decodeCredentials,
+  duplicateNameError,
+  encodeCredentials,
+  nameKey,
+  normaliseCredentials,
+  normaliseFields,
+  serverSchema,
+  type Server,
+  type ServerDraft,
+} from './server';
+
+export const REGISTRY_FILE_NAME = 'servers.json';
+
+const registryFileSchema = z.object({ version: z.literal(1), servers: z.array(serverSchema) });
+
+export interface RegistryOptions {
+  dataDir: string;
+  secrets: SecretStore;
+  audit: AuditLog;
+}
+
+export interface Disposable {
+  dispose(): void;
+}
+
+const EXPORT_HEADER = ['name', 'url', 'site', 'notes', 'tls_fingerprint', 'has_credentials'];
+
+const byName = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
+/** Keychain account of a server's credentials. */
+const account = (id: string) => `server:${id}`;
+const auditRef = (server: Server) => ({ id: server.id, name: server.name, url: server.url });
+
+/** A change to make in the keychain together with a registry write: credentials to store, or null to delete. */
+type SecretWrite = [id: string, credentials: Credentials | null];
+
+/**
+ * The fleet's servers, persisted in `servers.json`, with their credentials in the OS keychain.
+ * Changes run one at a time; each writes the keychain first, then the file, and puts the keychain
+ * back if the file write fails, so no server is ever saved without the credentials it claims to
+ * have, and no removed server leaves its credentials behind.
+ */
+export class ServerRegistry {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<() => void>();
+
+  private constructor(
+    private readonly file: JsonFile<typeof registryFileSchema>,
+    private readonly secrets: SecretStore,
+    private readonly audit: AuditLog,
+    private servers: readonly Server[],
+    /** Set when servers.json was unusable: what happened and where the bad copy went. */
+    readonly recovered: string | null,
+  ) {}
+
+  static async open({ dataDir, secrets, audit }: RegistryOptions): Promise<ServerRegistry> {
+    const file = new JsonFile(join(dataDir, REGISTRY_FILE_NAME), registryFileSchema, () => ({ version: 1 as const, servers: [] }));
+    const { value, recovered } = await file.load();
+    return new ServerRegistry(file, secrets, audit, value.servers, recovered);
+  }
+
+  /** Every server, sorted by name. */
+  list(): Server[] {
+    return [...this.servers].sort((a, b) => byName.compare(a.name, b.name)).map((s) => ({ ...s }));
+  }
+
+  get(id: string): Server | undefined {
+    const server = this.servers.find((s) => s.id === id);
+    return server && { ...server };
+  }
+
+  findByName(name: string): Server | undefined {
+    const key = nameKey(name);
+    const server = this.servers.find((s) => nameKey(s.name) === key);
+    return server && { ...server };
+  }
+
+  /** The servers of one site (case-insensitive), sorted by name. */
+  bySite(site: string): Server[] {
+    const key = site.trim().toLowerCase();
+    return this.list().filter((s) => s.site.toLowerCase() === key);
+  }
+
+  add(draft: ServerDraft): Promise<Server> {
+    return this.serial(async () => {
+      const fields = normaliseFields(draft);
+      this.assertNameFree(fields.name);
+      const credentials = draft.credentials ? normaliseCredentials(draft.credentials) : null;
+      const now = new Date().toISOString();
+      const server: Server = { id: randomUUID(), ...fields, hasCredentials: credentials !== null, createdAt: now, updatedAt: now };
+      await this.commit([...this.servers, server], credentials ? [[server.id, credentials]] : []);
+      await this.audit.append({ action: 'server.add', server: auditRef(server), detail: server.hasCredentials ? 'with credentials' : null });
+      return { ...server };
+    });
+  }
+
+  /** Changes the given fields; `credentials: undefined` keeps them, `null` removes them, an object replaces them. */
+  update(id: string, patch: Partial<ServerDraft>): Promise<Server> {
+    return this.serial(async () => {
+      const current = this.require(id);
+      const fields = normaliseFields({
+        name: patch.name ?? current.name,
+        url: patch.url ?? current.url,
+        site: patch.site ?? current.site,
+        notes: patch.notes ?? current.notes,
+        tlsFingerprint: patch.tlsFingerprint === undefined ? current.tlsFingerprint : patch.tlsFingerprint,
+      });
+      this.assertNameFree(fields.name, id);
+      const credentials = patch.credentials ? normaliseCredentials(patch.credentials) : patch.credentials;
+      const changed: string[] = EDITABLE_FIELDS.filter((field) => fields[field] !== current[field]);
+      const credentialsChange = credentials !== undefined && (credentials !== null || current.hasCredentials);
+      if (credentialsChange) changed.push('credentials');
+      if (changed.length === 0) return { ...current };
+      const hasCredentials = credentials === undefined ? current.hasCredentials : credentials !== null;
+      const server: Server = { ...current, ...fields, hasCredentials, updatedAt: new Date().toISOString() };
+      await this.commit(
+        this.servers.map((s) => (s.id === id ? server : s)),
+        credentialsChange ? [[id, credentials]] : [],
+      );
+      await this.audit.append({ action: 'server.update', server: auditRef(server), detail: `changed: ${changed.join(', ')}` });
+      return { ...server };
+    });
+  }
+
+  /** Removes the server and its credentials. */
+  remove(id: string): Promise<void> {
+    return this.serial(async () => {
+      const server = this.require(id);
+      await this.commit(
+        this.servers.filter((s) => s.id !== id),
+        server.hasCredentials ? [[id, null]] : [],
+      );
+      await this.audit.append({ action: 'server.remove', server: auditRef(server) });
+    });
+  }
+
+  /** The stored username and password, or null when the server has none. For the main process only. */
+  async credentials(id: string): Promise<Credentials | null> {
+    const server = this.require(id);
+    if (!server.hasCredentials) return null;
+    const secret = await this.secrets.get(account(id));
+    const credentials = secret === null ? null : decodeCredentials(secret);
+    if (!credentials) {
+      throw new AppError(
+        'CredentialsMissing',
+        `The OS keychain no longer holds readable credentials for "${server.name}": edit the server and enter its username and password again.`,
+      );
+    }
+    return credentials;
+  }
+
+  /** What importCsv would do with this file now, saving nothing. */
+  previewCsv(text: string): CsvReport {
+    return planCsvImport(text, this.nameMap()).report;
+  }
+
+  /**
+   * Adds every row the report accepts, in one registry write, and returns that report.
+   * An unreadable file (InvalidCsv) or a failed keychain or file write imports nothing.
+   */
+  importCsv(text: string): Promise<CsvReport> {
+    return this.serial(async () => {
+      const plan = planCsvImport(text, this.nameMap());
+      if (plan.servers.length === 0) return plan.report;
+      const now = new Date().toISOString();
+      const added = plan.servers.map(({ credentials, row, ...fields }) => ({
+        server: { id: randomUUID(), ...fields, hasCredentials: credentials !== null, createdAt: now, updatedAt: now } satisfies Server,
+        credentials,
+        row,
+      }));
+      await this.commit(
+        [...this.servers, ...added.map((a) => a.server)],
+        added.flatMap(({ server, credentials }): SecretWrite[] => (credentials ? [[server.id, credentials]] : [])),
+      );
+      await this.audit.appendMany(added.map(({ server, row }): AuditInput => ({ action: 'server.import', server: auditRef(server), detail: `CSV row ${row}` })));
+      return plan.report;
+    });
+  }
+
+  /** Every server as CSV, without credentials (only whether some are stored). */
+  exportCsv(): string {
+    return toCsv([EXPORT_HEADER, ...this.list().map((s) => [s.name, s.url, s.site, s.notes, s.tlsFingerprint, s.hasCredentials ? 'yes' : 'no'])]);
+  }
+
+  /** Called after every saved change. */
+  onDidChange(listener: () => void): Disposable {
+    // A wrapper of its own, so subscribing one function twice gives two independent subscriptions.
+    const entry = () => listener();
+    this.listeners.add(entry);
+    return { dispose: () => this.listeners.delete(entry) };
+  }
+
+  private serial<T>(action: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(action);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Keychain first, then the file; on any failure the keychain is put back and nothing changes. */
+  private async commit(servers: Server[], secretWrites: SecretWrite[]): Promise<void> {
+    const undo: (() => Promise<unknown>)[] = [];
+    try {
+      for (const [id, credentials] of secretWrites) undo.push(await this.writeSecret(id, credentials));
+      await this.file.save({ version: 1, servers });
+    } catch (err) {
+      for (const restore of undo.reverse()) {
+        // Best effort: the original failure is what the user must see and act on.
+        await restore().catch(() => undefined);
+      }
+      throw err;
+    }
+    this.servers = servers;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener();
+      } catch (err) {
+        // The change is saved; a failing listener must not make it look failed to the caller.
+        console.error('A registry change listener failed:', err);
+      }
+    }
+  }
+
+  /** Stores or deletes a server's credentials; resolves to the action that restores what was there. */
+  private async writeSecret(id: string, credentials: Credentials | null): Promise<() => Promise<unknown>> {
+    const previous = await this.secrets.get(account(id));
+    if (credentials) await this.secrets.set(account(id), encodeCredentials(credentials));
+    else await this.secrets.delete(account(id));
+    return () => (previous === null ? this.secrets.delete(account(id)) : this.secrets.set(account(id), previous));
+  }
+
+  private require(id: string): Server {
+    const server = this.servers.find((s) => s.id === id);
+    if (!server) throw new AppError('NotFound', `No server has the id ${id}: it may have been removed. Refresh the list and try again.`);
+    return server;
+  }
+
+  private assertNameFree(name: string, exceptId?: string): void {
+    const key = nameKey(name);
+    const clash = this.servers.find((s) => s.id !== exceptId && nameKey(s.name) === key);
+    if (clash) throw duplicateNameError(clash.name);
+  }
+
+  private nameMap(): Map<string, string> {
+    return new Map(this.servers.map((s) => [nameKey(s.name), s.name]));
+  }
+}
