@@ -87,20 +87,22 @@ export class KeyVault {
     return record ? toInfo(record) : null;
   }
 
-  /** Pasted text; a blank or absent label becomes `key-<short fingerprint>`. */
-  async addText(text: string, label?: string): Promise<KeyInfo> {
+  /**
+   * Pasted text, or a file's content read elsewhere (the renderer reads dropped files). A blank or
+   * absent label comes from the file's name, else becomes `key-<short fingerprint>`.
+   */
+  async addText(text: string, label?: string, fileName?: string): Promise<KeyInfo> {
     if (text.length > MAX_KEY_FILE_BYTES) {
       throw BrainFrameError.of('InvalidKeyText', `the text is longer than ${MAX_KEY_FILE_BYTES / 1024} KiB, far more than any license key`);
     }
     const key = normaliseKeyText(text);
-    return this.add(key, label, `key-${shortFingerprint(fingerprintOf(key))}`);
+    const fromName = fileName ? cleanLabel(basename(fileName.replace(/\\/g, '/'), extname(fileName))).slice(0, MAX_LABEL_CHARS).trim() : '';
+    return this.add(key, label, fromName || `key-${shortFingerprint(fingerprintOf(key))}`);
   }
 
   /** A file whose whole content is the key; a blank or absent label comes from the file name. */
   async addFile(path: string, label?: string): Promise<KeyInfo> {
-    const key = normaliseKeyText(await readKeyFile(path));
-    const fromName = cleanLabel(basename(path, extname(path))).slice(0, MAX_LABEL_CHARS).trim();
-    return this.add(key, label, fromName || `key-${shortFingerprint(fingerprintOf(key))}`);
+    return this.addText(await readKeyFile(path), label, path);
   }
 
   remove(id: string): Promise<void> {

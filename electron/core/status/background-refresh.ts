@@ -1,0 +1,75 @@
+import type { FleetCore } from '../fleet-core';
+import type { Disposable } from '../events';
+import type { LicenseAlert } from './license-alerts';
+
+/**
+ * Refreshes the whole fleet every `refreshIntervalMinutes` (0: never), rescheduling when the
+ * setting changes. A refresh still running when the next is due is not doubled.
+ */
+export class BackgroundRefresh implements Disposable {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private readonly subscription: Disposable;
+
+  constructor(private readonly core: FleetCore) {
+    this.subscription = core.settings.onDidChange(() => this.schedule());
+    this.schedule();
+  }
+
+  /** Refreshes every server now, unless a background refresh is already under way. */
+  runNow(): Promise<void> {
+    this.running ??= (async () => {
+      try {
+        const ids = this.core.registry.list().map((s) => s.id);
+        if (ids.length) await this.core.refresh(ids).done;
+      } finally {
+        this.running = null;
+        this.schedule();
+      }
+    })();
+    return this.running;
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.subscription.dispose();
+  }
+
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const minutes = this.core.settings.get().refreshIntervalMinutes;
+    if (minutes > 0) this.timer = setTimeout(() => void this.runNow().catch(() => undefined), minutes * 60_000);
+  }
+}
+
+/**
+ * Turns fresh statuses, from any refresh or apply, into notifications through `notify`,
+ * once per server and condition (LicenseAlerts remembers what was said).
+ */
+export class AlertNotifier implements Disposable {
+  private readonly subscription: Disposable;
+
+  constructor(
+    private readonly core: FleetCore,
+    private readonly notify: (alert: LicenseAlert) => void,
+  ) {
+    this.subscription = core.status.onDidChange((ids) => void this.check(ids).catch(() => undefined));
+  }
+
+  async check(serverIds: readonly string[]): Promise<LicenseAlert[]> {
+    const settings = this.core.settings.get();
+    const statuses = [...new Set(serverIds)].flatMap((id) => {
+      const server = this.core.registry.get(id);
+      return server ? [{ name: server.name, status: this.core.status.get(id) }] : [];
+    });
+    const alerts = await this.core.alerts.evaluate(statuses, settings.expiryWarningDays);
+    if (settings.notifications) for (const alert of alerts) this.notify(alert);
+    return alerts;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}

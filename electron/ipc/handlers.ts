@@ -1,0 +1,140 @@
+import { basename } from 'node:path';
+import { AppError, toErrorInfo } from '../core/app-error';
+import { BrainFrameClient } from '../core/brainframe/client';
+import type { FleetCore } from '../core/fleet-core';
+import type { Operation } from '../core/fleet/fleet-operations';
+import { Emitter, type Disposable } from '../core/events';
+import { COMMAND_CHANNELS, type CommandChannel, type EventChannel, type Events, type Input, type Output, type Result } from './contract';
+import { INPUT_SCHEMAS } from './schemas';
+
+/** What only the desktop shell can do, passed in so the handlers run anywhere (tests, browser e2e). */
+export interface HostServices {
+  appVersion: string;
+  platform: string;
+  /** Asks the user where to save (a native dialog in the app) and writes the file; null when cancelled. */
+  saveFile(suggestedName: string, content: string): Promise<string | null>;
+}
+
+export interface EmittedEvent<E extends EventChannel = EventChannel> {
+  channel: E;
+  payload: Events[E];
+}
+
+type Handlers = { [C in CommandChannel]: (input: Input<C>) => Promise<Output<C>> | Output<C> };
+
+/**
+ * The main process's side of the contract as plain functions over the core: each command's
+ * input is validated before any work, and every answer is a Result, never a thrown error.
+ * Core changes and operation progress come out of `onEvent` for the shell to forward.
+ */
+export class IpcHandlers implements Disposable {
+  private readonly events = new Emitter<EmittedEvent>();
+  private readonly operations = new Map<string, Operation>();
+  private readonly subscriptions: Disposable[];
+  readonly onEvent = this.events.event;
+
+  constructor(
+    private readonly core: FleetCore,
+    private readonly host: HostServices,
+  ) {
+    this.subscriptions = [
+      core.registry.onDidChange(() => this.emit('servers.changed', undefined)),
+      core.vault.onDidChange(() => this.emit('keys.changed', undefined)),
+      core.status.onDidChange((ids) => this.emit('status.changed', [...new Set(ids)].map((id) => core.status.get(id)))),
+    ];
+  }
+
+  /** Validates, runs and answers one command. Unknown channels and bad input are refused with a clear error. */
+  async invoke(channel: string, input: unknown): Promise<Result<unknown>> {
+    if (!(COMMAND_CHANNELS as readonly string[]).includes(channel)) {
+      return { ok: false, error: { kind: 'UnknownChannel', message: `No such command: ${String(channel).slice(0, 100)}.` } };
+    }
+    const command = channel as CommandChannel;
+    const parsed = INPUT_SCHEMAS[command].safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
+      return { ok: false, error: { kind: 'InvalidInput', message: `Refused ${command}: ${issue?.message ?? 'invalid input'}${where}.` } };
+    }
+    try {
+      const handler = this.handlers[command] as (input: unknown) => Promise<unknown> | unknown;
+      return { ok: true, value: await handler(parsed.data) };
+    } catch (err) {
+      return { ok: false, error: toErrorInfo(err) };
+    }
+  }
+
+  /** Cancels the operations this window started. */
+  cancelAll(): void {
+    for (const op of this.operations.values()) op.cancel();
+  }
+
+  dispose(): void {
+    this.cancelAll();
+    for (const s of this.subscriptions) s.dispose();
+    this.events.dispose();
+  }
+
+  private emit<E extends EventChannel>(channel: E, payload: Events[E]): void {
+    this.events.fire({ channel, payload } as EmittedEvent);
+  }
+
+  private track(op: Operation): { operationId: string; counts: Operation['counts'] } {
+    this.operations.set(op.id, op);
+    op.onDidProgress((event) => this.emit('fleet.progress', event));
+    void op.done.then(
+      (summary) => {
+        this.operations.delete(op.id);
+        this.emit('fleet.done', summary);
+      },
+      () => this.operations.delete(op.id),
+    );
+    return { operationId: op.id, counts: { ...op.counts } };
+  }
+
+  private readonly handlers: Handlers = {
+    'app.info': () => ({ version: this.host.appVersion, dataDir: this.core.dataDir, platform: this.host.platform, notices: this.core.notices }),
+    'servers.list': () => this.core.registry.list(),
+    'servers.add': (input) => this.core.registry.add(input),
+    'servers.update': ({ id, changes }) => this.core.registry.update(id, changes),
+    'servers.remove': async ({ ids }) => {
+      for (const id of ids) await this.core.registry.remove(id);
+    },
+    'servers.test': async ({ url, credentials, tlsFingerprint, id }) => {
+      const stored = credentials === undefined && id ? await this.core.registry.credentials(id) : null;
+      const client = new BrainFrameClient({
+        baseUrl: url,
+        credentials: credentials ?? stored,
+        tlsFingerprint,
+        timeoutMs: this.core.settings.get().timeoutSeconds * 1000,
+      });
+      const [version, license] = await Promise.all([client.getVersion(), client.getLicense()]);
+      return { version, license };
+    },
+    'servers.previewCsv': ({ text }) => this.core.registry.previewCsv(text),
+    'servers.importCsv': ({ text }) => this.core.registry.importCsv(text),
+    'status.list': () => this.core.status.all(),
+    'keys.list': () => this.core.vault.list(),
+    'keys.add': ({ text, label, fileName }) => this.core.vault.addText(text, label, fileName),
+    'keys.remove': ({ id }) => this.core.vault.remove(id),
+    'keys.applications': ({ id }) => this.core.vault.applications(id),
+    'fleet.refresh': ({ serverIds }) => this.track(this.core.refresh(serverIds)),
+    'fleet.apply': ({ keyId, serverIds }) => this.track(this.core.apply(keyId, serverIds)),
+    'fleet.cancel': ({ operationId }) => {
+      const op = this.operations.get(operationId);
+      if (!op) throw new AppError('NotFound', 'That operation has already finished.');
+      op.cancel();
+    },
+    'fleet.retry': ({ operationId }) => this.track(this.core.retry(operationId)),
+    'history.list': async ({ serverId, limit }) => {
+      const entries = (await this.core.audit.read()).filter((e) => !serverId || e.server?.id === serverId).reverse();
+      return limit ? entries.slice(0, limit) : entries;
+    },
+    'settings.get': () => this.core.settings.get(),
+    'settings.update': (patch) => this.core.settings.update(patch),
+    'files.save': async ({ suggestedName, content }) => {
+      const path = await this.host.saveFile(basename(suggestedName), content);
+      return path ? { path } : null;
+    },
+  };
+}
