@@ -1,0 +1,138 @@
+/**
+ * The desktop shell: lifecycle, the one window, menus, and the wiring of the core to IPC.
+ * Everything it drives lives below in core and ipc, which run (and are tested) without Electron.
+ */
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, Notification, screen, session, shell } from 'electron';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { resolveDataDir } from '../core/data-dir';
+import { FleetCore } from '../core/fleet-core';
+import { AlertNotifier, BackgroundRefresh } from '../core/status/background-refresh';
+import { JsonFile } from '../core/storage/json-file';
+import type { Disposable } from '../core/events';
+import { IpcHandlers } from '../ipc/handlers';
+import { registerIpc } from './ipc-adapter';
+import { menuTemplate } from './menu';
+import { CONTENT_SECURITY_POLICY, isVettedExternalUrl, mainWindowOptions, restoreBounds } from './window-options';
+
+const DEV_SERVER_URL = process.env.ELECTRON_RENDERER_URL; // set by electron-vite in development only
+const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
+const appUrl = DEV_SERVER_URL ?? pathToFileURL(rendererIndex).href;
+const isAppUrl = (url: string) => (DEV_SERVER_URL ? url.startsWith(DEV_SERVER_URL) : url === appUrl || url.startsWith(`${appUrl}#`));
+
+// One data folder for the app and the command line (and BF_FLEET_DATA_DIR for the demo and tests).
+const dataDir = resolveDataDir();
+app.setPath('userData', dataDir);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  main().catch((err: unknown) => {
+    // Nothing works without the core (an unwritable data folder, say): say why, then leave.
+    dialog.showErrorBox('BrainFrame Fleet Licenses could not start', `${err instanceof Error ? err.message : String(err)}\n\nData folder: ${dataDir}`);
+    app.exit(1);
+  });
+}
+
+const boundsSchema = z.object({ x: z.number(), y: z.number(), width: z.number().min(200), height: z.number().min(200), maximized: z.boolean() });
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  hardenSessions();
+  const core = await FleetCore.open({ dataDir });
+  let window: BrowserWindow | null = null;
+  const contents = () => (window && !window.isDestroyed() ? [window.webContents] : []);
+
+  const handlers = new IpcHandlers(core, {
+    appVersion: app.getVersion(),
+    platform: process.platform,
+    saveFile: async (suggestedName, content) => {
+      const options = { defaultPath: join(app.getPath('documents'), suggestedName), filters: [{ name: 'CSV', extensions: ['csv'] }] };
+      const choice = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+      if (choice.canceled || !choice.filePath) return null;
+      await writeFile(choice.filePath, content, { mode: 0o600 });
+      return choice.filePath;
+    },
+  });
+  const disposables: Disposable[] = [
+    handlers,
+    registerIpc(ipcMain, handlers, { contents, isAppUrl }),
+    new BackgroundRefresh(core),
+    new AlertNotifier(core, (alert) => {
+      if (Notification.isSupported()) new Notification({ title: alert.title, body: alert.body }).show();
+    }),
+  ];
+
+  const windowState = new JsonFile(join(dataDir, 'window-state.json'), boundsSchema.nullable(), () => null);
+  const send = (command: Parameters<Parameters<typeof menuTemplate>[0]>[0]) => window?.webContents.send('menu.command', command);
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(send, process.platform, !app.isPackaged)));
+
+  const openWindow = async () => {
+    const saved = (await windowState.load()).value;
+    const workAreas = screen.getAllDisplays().map((d) => d.workArea);
+    window = new BrowserWindow(mainWindowOptions(join(import.meta.dirname, '../preload/index.cjs'), restoreBounds(saved, workAreas), nativeTheme.shouldUseDarkColors));
+    if (saved?.maximized) window.maximize();
+    lockDown(window);
+    window.once('ready-to-show', () => window?.show());
+    window.on('close', () => {
+      if (!window) return;
+      const bounds = window.getNormalBounds();
+      void windowState.save({ ...bounds, maximized: window.isMaximized() });
+    });
+    window.on('closed', () => (window = null));
+    await (DEV_SERVER_URL ? window.loadURL(DEV_SERVER_URL) : window.loadFile(rendererIndex));
+  };
+
+  app.on('second-instance', () => {
+    if (!window) return void openWindow();
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  app.on('activate', () => {
+    if (!window) void openWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  // A clean shutdown: cancel running bulk operations, then flush the status cache, once.
+  let closing = false;
+  app.on('before-quit', (event) => {
+    if (closing) return;
+    closing = true;
+    event.preventDefault();
+    for (const d of disposables) d.dispose();
+    void core.close().finally(() => app.quit());
+  });
+
+  await openWindow();
+}
+
+/** Every session: our CSP on every response, no permission granted, nothing downloaded. */
+function hardenSessions(): void {
+  const s = session.defaultSession;
+  s.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  s.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  s.setPermissionCheckHandler(() => false);
+  s.on('will-download', (event) => event.preventDefault());
+}
+
+/** The window may show only the app: navigation and new windows are refused; vetted https links open in the OS browser. */
+function lockDown(window: BrowserWindow): void {
+  const contents = window.webContents;
+  contents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isVettedExternalUrl(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+}

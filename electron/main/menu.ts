@@ -1,0 +1,62 @@
+import type { MenuItemConstructorOptions } from 'electron';
+import type { MenuCommand } from '../ipc/contract';
+
+/**
+ * The application menu with the usual shortcuts. Commands that act on the grid are sent to the
+ * renderer, which owns the selection and dialogs.
+ */
+export function menuTemplate(send: (command: MenuCommand) => void, platform: NodeJS.Platform, isDev: boolean): MenuItemConstructorOptions[] {
+  const mac = platform === 'darwin';
+  const item = (label: string, command: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
+    label,
+    accelerator,
+    click: () => send(command),
+  });
+  return [
+    ...(mac ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: '&File',
+      submenu: [
+        item('Add Server…', 'add-server', 'CmdOrCtrl+N'),
+        item('Import Servers from CSV…', 'import-csv', 'CmdOrCtrl+I'),
+        item('Export Grid as CSV…', 'export-csv', 'CmdOrCtrl+E'),
+        { type: 'separator' },
+        item('Add License Key…', 'add-key', 'CmdOrCtrl+K'),
+        { type: 'separator' },
+        item(mac ? 'Settings…' : 'Preferences…', 'open-settings', 'CmdOrCtrl+,'),
+        { type: 'separator' },
+        mac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
+    {
+      label: '&Edit',
+      submenu: [
+        { role: 'undo' },
+        { role: 'redo' },
+        { type: 'separator' },
+        { role: 'cut' },
+        { role: 'copy' },
+        { role: 'paste' },
+        { type: 'separator' },
+        item('Select All Matching', 'select-all', 'CmdOrCtrl+Shift+A'),
+        item('Find…', 'focus-filter', 'CmdOrCtrl+F'),
+      ],
+    },
+    {
+      label: '&Fleet',
+      submenu: [item('Refresh All', 'refresh-all', 'F5'), item('Refresh Selected', 'refresh-selected', 'Shift+F5')],
+    },
+    {
+      label: '&View',
+      submenu: [
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+        ...(isDev ? [{ type: 'separator' as const }, { role: 'reload' as const }, { role: 'toggleDevTools' as const }] : []),
+      ],
+    },
+    { role: 'windowMenu' },
+  ];
+}

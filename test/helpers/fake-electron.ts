@@ -1,0 +1,122 @@
+/**
+ * A test double of the parts of the `electron` module the shell uses, recording what the shell
+ * asked for, so the real electron/main code runs in Node (the binary cannot be had here).
+ */
+import { EventEmitter } from 'node:events';
+import type { IpcMainInvokeEvent } from 'electron';
+
+type Handler = (event: IpcMainInvokeEvent, input: unknown) => unknown;
+
+export class FakeWebContents extends EventEmitter {
+  static nextId = 1;
+  readonly id = FakeWebContents.nextId++;
+  readonly sent: Array<[string, unknown]> = [];
+  readonly mainFrame: { url: string };
+  windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
+  constructor(url: string) {
+    super();
+    this.mainFrame = { url };
+  }
+  send(channel: string, payload: unknown) {
+    this.sent.push([channel, payload]);
+  }
+  isDestroyed() {
+    return false;
+  }
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
+    this.windowOpenHandler = handler;
+  }
+  /** Emits a cancellable event the way Electron does; true when a listener prevented it. */
+  emitPreventable(name: string, ...args: unknown[]): boolean {
+    let prevented = false;
+    this.emit(name, { preventDefault: () => (prevented = true) }, ...args);
+    return prevented;
+  }
+}
+
+export function createFakeElectron(appUrl: () => string) {
+  const handlers = new Map<string, Handler>();
+  const windows: FakeBrowserWindow[] = [];
+  const appEvents = new EventEmitter();
+  const sessionEvents = new EventEmitter();
+  const state = {
+    permissionHandler: null as null | ((c: unknown, p: string, cb: (ok: boolean) => void) => void),
+    headersHandler: null as null | ((d: { responseHeaders: Record<string, string[]> }, cb: (r: unknown) => void) => void),
+    menuTemplate: null as unknown,
+    notifications: [] as Array<{ title: string; body: string }>,
+    externalOpened: [] as string[],
+    quitCalled: 0,
+  };
+
+  class FakeBrowserWindow extends EventEmitter {
+    readonly webContents: FakeWebContents;
+    constructor(readonly options: Record<string, unknown>) {
+      super();
+      this.webContents = new FakeWebContents(appUrl());
+      windows.push(this);
+    }
+    loadFile() {
+      return Promise.resolve();
+    }
+    loadURL() {
+      return Promise.resolve();
+    }
+    show() {}
+    maximize() {}
+    isMaximized() {
+      return false;
+    }
+    isMinimized() {
+      return false;
+    }
+    isDestroyed() {
+      return false;
+    }
+    getNormalBounds() {
+      return { x: 10, y: 10, width: 1200, height: 800 };
+    }
+    focus() {}
+    restore() {}
+  }
+
+  const electron = {
+    app: Object.assign(appEvents, {
+      setPath: () => undefined,
+      getPath: () => '/tmp',
+      getVersion: () => '0.1.0-test',
+      isPackaged: false,
+      requestSingleInstanceLock: () => true,
+      whenReady: () => Promise.resolve(),
+      quit: () => void state.quitCalled++,
+      exit: () => undefined,
+    }),
+    ipcMain: {
+      handle: (channel: string, handler: Handler) => {
+        if (handlers.has(channel)) throw new Error(`second handler for ${channel}`);
+        handlers.set(channel, handler);
+      },
+      removeHandler: (channel: string) => handlers.delete(channel),
+    },
+    BrowserWindow: FakeBrowserWindow,
+    Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (t: unknown) => (state.menuTemplate = t) },
+    Notification: class {
+      static isSupported = () => true;
+      constructor(private readonly options: { title: string; body: string }) {}
+      show() {
+        state.notifications.push(this.options);
+      }
+    },
+    dialog: { showSaveDialog: async () => ({ canceled: true }), showErrorBox: () => undefined },
+    nativeTheme: { shouldUseDarkColors: false },
+    screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
+    session: {
+      defaultSession: Object.assign(sessionEvents, {
+        webRequest: { onHeadersReceived: (h: typeof state.headersHandler) => (state.headersHandler = h) },
+        setPermissionRequestHandler: (h: typeof state.permissionHandler) => (state.permissionHandler = h),
+        setPermissionCheckHandler: () => undefined,
+      }),
+    },
+    shell: { openExternal: async (url: string) => void state.externalOpened.push(url) },
+  };
+  return { electron, handlers, windows, state };
+}
