@@ -15,5 +15,5 @@ export function testKeychain(): KeytarSecretStore {
 
 export async function tempDir(prefix = 'bf-fleet-'): Promise<{ path: string; remove(): Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), prefix));
-  return { path, remove: () => rm(path, { recursive: true, force: true }) };
+  return { path, remove: () => rm(path, { recursive: true, force: true, maxRetries: 5 }) };
 }
