@@ -10,6 +10,8 @@ export interface SecretStore {
 }
 
 export const KEYCHAIN_SERVICE = 'BrainFrame Fleet Licenses';
+/** Another service name keeps a demo's or a test's secrets apart from the user's own. */
+export const KEYCHAIN_SERVICE_ENV = 'BF_KEYCHAIN_SERVICE';
 
 /** Windows' Credential Manager refuses secrets larger than this; nothing we store directly may exceed it. */
 export const MAX_KEYCHAIN_SECRET_BYTES = 2560;
@@ -33,7 +35,7 @@ type Keytar = typeof KeytarModule;
 export class KeytarSecretStore implements SecretStore {
   private keytar: Promise<Keytar> | null = null;
 
-  constructor(private readonly service: string = KEYCHAIN_SERVICE) {}
+  constructor(private readonly service: string = process.env[KEYCHAIN_SERVICE_ENV]?.trim() || KEYCHAIN_SERVICE) {}
 
   get(account: string): Promise<string | null> {
     return this.use((k) => k.getPassword(this.service, account));
