@@ -136,6 +136,20 @@ describe('refresh over a mixed fleet', () => {
   });
 });
 
+describe('the version', () => {
+  it('is read again only when unknown or after the server was away', async () => {
+    const online = core.registry.findByName('srv-00')!;
+    const starting = core.registry.findByName('srv-07')!;
+    for (const sim of [fleet.servers[0]!, fleet.servers[7]!]) sim.requests.length = 0;
+    await core.refresh([online.id, starting.id], { timeoutMs: 1000 }).done;
+    // Known fresh from the first refresh: the license alone.
+    expect(fleet.servers[0]!.requests.map((r) => r.path)).toEqual(['/api/license']);
+    // Never answered yet: both.
+    expect(fleet.servers[7]!.requests.map((r) => r.path).sort()).toEqual(['/api/license', '/api/version']);
+    expect(core.status.get(online.id).version).toBe('0.30.5');
+  });
+});
+
 describe('apply over a mixed fleet, then retry of the failures', () => {
   let first: OperationSummary;
   let keyId: string;

@@ -24,7 +24,18 @@ export interface ClientOptions {
   tlsFingerprint?: string | null;
 }
 
-const httpAgent = new http.Agent({ keepAlive: false });
+/** One instance for every server (creating one per server costs more than the request on a large fleet). */
+const transport: AxiosInstance = axios.create({
+  adapter: 'http',
+  maxRedirects: 0, // credentials must never follow a redirect to another origin
+  maxContentLength: MAX_BODY_BYTES,
+  maxBodyLength: MAX_BODY_BYTES,
+  responseType: 'text',
+  transformResponse: [(data: unknown) => data], // parse ourselves: non-JSON is a BadResponse, not a string
+  validateStatus: () => true,
+  httpAgent: new http.Agent({ keepAlive: false }),
+  proxy: false, // site networks: talk to the appliance directly, never through an environment proxy
+});
 
 /**
  * One BrainFrame server's license API, spoken as BrainFrame's own clients speak it:
@@ -33,7 +44,7 @@ const httpAgent = new http.Agent({ keepAlive: false });
  */
 export class BrainFrameClient {
   readonly baseUrl: string;
-  private readonly http: AxiosInstance;
+  private readonly httpsAgent: VerifyingHttpsAgent | undefined;
   private readonly credentials: Credentials | null;
   private readonly timeoutMs: number;
   private sessionCookie: string | null = null;
@@ -43,18 +54,7 @@ export class BrainFrameClient {
     this.credentials = options.credentials ?? null;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const pin = options.tlsFingerprint ? normaliseFingerprint(options.tlsFingerprint) : null;
-    this.http = axios.create({
-      baseURL: this.baseUrl,
-      maxRedirects: 0, // credentials must never follow a redirect to another origin
-      maxContentLength: MAX_BODY_BYTES,
-      maxBodyLength: MAX_BODY_BYTES,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data], // parse ourselves: non-JSON is a BadResponse, not a string
-      validateStatus: () => true,
-      httpAgent,
-      httpsAgent: new VerifyingHttpsAgent(pin),
-      proxy: false, // site networks: talk to the appliance directly, never through an environment proxy
-    });
+    this.httpsAgent = this.baseUrl.startsWith('https:') ? new VerifyingHttpsAgent(pin) : undefined;
   }
 
   /** The server's license as it stands. */
@@ -99,25 +99,39 @@ export class BrainFrameClient {
   }
 
   private async send(method: string, path: string, body: string | undefined, signal: AbortSignal | undefined): Promise<AxiosResponse<string>> {
-    const deadline = AbortSignal.timeout(this.timeoutMs);
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/base64';
     if (this.sessionCookie) headers.Cookie = `session_id=${this.sessionCookie}`;
     else if (this.credentials) {
       headers.Authorization = `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`;
     }
+    // One controller for the deadline and the caller's cancel (cheaper than AbortSignal.any per request).
+    const abort = new AbortController();
+    let timedOut = false;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      abort.abort();
+    }, this.timeoutMs);
+    const cancel = () => abort.abort();
+    signal?.addEventListener('abort', cancel, { once: true });
+    if (signal?.aborted) abort.abort();
     try {
-      const response = await this.http.request<string>({
+      const response = await transport.request<string>({
+        baseURL: this.baseUrl,
         method,
         url: path,
         data: body,
         headers,
-        signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+        httpsAgent: this.httpsAgent,
+        signal: abort.signal,
       });
       this.keepSession(response);
       return response;
     } catch (err) {
-      throw this.transportError(err, deadline, signal);
+      throw this.transportError(err, timedOut, signal);
+    } finally {
+      clearTimeout(deadline);
+      signal?.removeEventListener('abort', cancel);
     }
   }
 
@@ -161,9 +175,9 @@ export class BrainFrameClient {
     return parsed.data;
   }
 
-  private transportError(err: unknown, deadline: AbortSignal, signal: AbortSignal | undefined): BrainFrameError {
+  private transportError(err: unknown, timedOut: boolean, signal: AbortSignal | undefined): BrainFrameError {
     if (signal?.aborted) return BrainFrameError.of('Cancelled');
-    if (deadline.aborted) return BrainFrameError.of('Timeout', `no complete answer from ${this.baseUrl} within ${formatSeconds(this.timeoutMs)}`);
+    if (timedOut) return BrainFrameError.of('Timeout', `no complete answer from ${this.baseUrl} within ${formatSeconds(this.timeoutMs)}`);
     const cause = err instanceof AxiosError ? ((err.cause as Error | undefined) ?? err) : err;
     if (cause instanceof BrainFrameError) return cause; // a TLS verdict from the agent
     const code = (err as { code?: string }).code ?? (cause as { code?: string })?.code ?? '';

@@ -15,6 +15,8 @@ const serverStatusSchema = z.object({
   /** When `license` was read from the server. */
   licenseAt: z.string().nullable(),
   version: z.string().nullable(),
+  /** When `version` was read; absent in files written before it existed. */
+  versionAt: z.string().nullable().default(null),
   reachability: z.enum(['online', 'offline', 'never']),
   /** The last check's error, or null when it succeeded. */
   error: z.object({ kind: z.string(), message: z.string() }).nullable(),
@@ -80,6 +82,7 @@ export class StatusCache implements Disposable {
       license: outcome.license ?? previous.license,
       licenseAt: outcome.license ? time : previous.licenseAt,
       version: outcome.version ?? previous.version,
+      versionAt: outcome.version ? time : previous.versionAt,
       reachability: answered ? 'online' : 'offline',
       error: outcome.error ?? null,
       checkedAt: time,
@@ -116,6 +119,13 @@ export class StatusCache implements Disposable {
   }
 }
 
+/** The version is read again when unknown, after the server was away (an upgrade restarts it), or hourly. */
+export const VERSION_MAX_AGE_MS = 60 * 60_000;
+
+export function versionIsStale(status: ServerStatus, now = Date.now()): boolean {
+  return !status.version || !status.versionAt || status.reachability !== 'online' || now - Date.parse(status.versionAt) > VERSION_MAX_AGE_MS;
+}
+
 function emptyStatus(serverId: string): ServerStatus {
-  return { serverId, license: null, licenseAt: null, version: null, reachability: 'never', error: null, checkedAt: null };
+  return { serverId, license: null, licenseAt: null, version: null, versionAt: null, reachability: 'never', error: null, checkedAt: null };
 }
