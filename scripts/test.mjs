@@ -1,30 +1,15 @@
 #!/usr/bin/env node
-// The whole suite, the same for a developer and for CI: lint, type-check, then every vitest project.
-// Tests talk to a real OS keychain. To never touch the developer's own, the suite re-runs itself
-// inside a private D-Bus session with a throw-away, unlocked gnome-keyring (Secret Service).
+// The whole suite, the same for a developer and for CI: lint, type-check, build, then every vitest project.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const extraArgs = process.argv.slice(2);
 
+// Tests talk to a real OS keychain: never the developer's own, a private one for this run.
 if (!process.env.BF_TEST_KEYRING) {
-  for (const tool of ['dbus-run-session', 'gnome-keyring-daemon']) {
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
-      console.error(`npm test needs ${tool}: on Debian/Ubuntu run  sudo apt-get install dbus gnome-keyring libsecret-1-dev`);
-      process.exit(2);
-    }
-  }
-  const home = mkdtempSync(join(tmpdir(), 'bf-test-keyring-'));
-  mkdirSync(join(home, 'runtime'), { mode: 0o700 });
-  const inner = `printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec node scripts/test.mjs "$@"`;
-  const result = spawnSync('dbus-run-session', ['--', 'sh', '-c', inner, 'sh', ...extraArgs], {
-    stdio: 'inherit',
-    env: { ...process.env, BF_TEST_KEYRING: home, XDG_DATA_HOME: join(home, 'data'), XDG_RUNTIME_DIR: join(home, 'runtime') },
-  });
-  rmSync(home, { recursive: true, force: true });
-  process.exit(result.status ?? 1);
+  const wrapped = spawnSync('node', ['scripts/with-keyring.mjs', 'node', 'scripts/test.mjs', ...extraArgs], { stdio: 'inherit' });
+  process.exit(wrapped.status ?? 1);
 }
 
 function step(name, command, args) {

@@ -117,7 +117,8 @@ describe('refresh over a mixed fleet', () => {
     const finished = events.filter((e) => e.type === 'finished');
     expect(finished).toHaveLength(SERVERS);
     expect(finished.map((e) => e.counts.done)).toEqual(Array.from({ length: SERVERS }, (_, i) => i + 1));
-    expect(Math.max(...events.map((e) => e.counts.running))).toBeLessThanOrEqual(16);
+    // 16 at a time, plus requests parked while their server stays silent (at most 4 × 16 in all).
+    expect(Math.max(...events.map((e) => e.counts.running))).toBeLessThanOrEqual(64);
   });
 
   it('records each result in the status cache, persisted for the next start', async () => {

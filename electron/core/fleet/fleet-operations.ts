@@ -6,9 +6,13 @@ import { BrainFrameError, type ErrorInfo } from '../brainframe/errors';
 import { toErrorInfo } from '../app-error';
 import type { AuditLog } from '../audit/audit-log';
 import { versionIsStale, type StatusCache } from '../status/status-cache';
+import { RecentLatency, runPooled } from './pool';
 import { Emitter, type Disposable, type Event } from '../events';
 
 export const DEFAULT_CONCURRENCY = 16;
+/** A parked request still waits for its server, but no longer holds a slot; this bounds how many may. */
+const MAX_PARKED_FACTOR = 4;
+const MIN_PARK_MS = 50;
 
 /** What an operation needs to know of a server; the registry's Server fits. */
 export interface FleetTarget {
@@ -214,17 +218,19 @@ export class FleetOperations implements Disposable {
     const concurrency = Math.max(1, Math.min(256, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY)));
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const unique = [...new Map(targets.map((t) => [t.id, t])).values()];
+    const latency = new RecentLatency();
+    // Park a request after twice the usual answer time; until the fleet's pace is known, after a second.
+    const parkAfterMs = () => {
+      const median = latency.median();
+      return Math.min(timeoutMs, median === null ? 1000 : Math.max(MIN_PARK_MS, 2 * median));
+    };
     const op = new Operation(kind, unique, key, async (op, signal) => {
-      let next = 0;
-      const worker = async () => {
-        while (next < unique.length && !signal.aborted) {
-          const target = unique[next++]!;
-          await this.exclusive(target.id, () => this.runOne(op, target, signal, timeoutMs, work));
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, unique.length) }, worker));
+      const started = await runPooled(unique, { concurrency, maxInFlight: concurrency * MAX_PARKED_FACTOR, parkAfterMs, signal }, async (target) => {
+        const answeredIn = await this.exclusive(target.id, () => this.runOne(op, target, signal, timeoutMs, work));
+        if (answeredIn !== null) latency.add(answeredIn);
+      });
       // Servers never reached because of a cancel still get a result, so the summary is complete.
-      for (const target of unique.slice(next)) op.finished(this.result(target, null, null, BrainFrameError.of('Cancelled').toInfo(), null), false);
+      for (const target of unique.slice(started)) op.finished(this.result(target, null, null, BrainFrameError.of('Cancelled').toInfo(), null), false);
       await this.deps.cache.flush();
     });
     this.running.add(op);
@@ -238,23 +244,27 @@ export class FleetOperations implements Disposable {
     signal: AbortSignal,
     timeoutMs: number,
     work: Work,
-  ): Promise<void> {
+  ): Promise<number | null> {
     if (signal.aborted) {
       op.finished(this.result(target, null, null, BrainFrameError.of('Cancelled').toInfo(), null), false);
-      return;
+      return null;
     }
     const startedAt = new Date().toISOString();
+    const began = performance.now();
+    let answeredIn: number | null = null;
     op.started(target.id);
     let result: ServerResult;
     try {
       const credentials = await this.deps.credentials(target.id);
       const client = new BrainFrameClient({ baseUrl: target.url, credentials, timeoutMs, tlsFingerprint: target.tlsFingerprint });
       const { license, version } = await work(client, signal, target);
+      answeredIn = performance.now() - began;
       const status = this.deps.cache.record(target.id, version ? { license, version } : { license });
       result = this.result(target, license, status.version, null, startedAt);
     } catch (err) {
       const error = toErrorInfo(err);
       const status = this.deps.cache.record(target.id, { error });
+      if (status.reachability === 'online') answeredIn = performance.now() - began;
       // After a failed apply the server still holds its previous license: report that.
       result = this.result(target, status.license, status.version, error, startedAt);
     }
@@ -269,6 +279,7 @@ export class FleetOperations implements Disposable {
         .catch(() => undefined); // a full disk must not turn a done apply into a failure; the result still reports it
     }
     op.finished(result, true);
+    return answeredIn;
   }
 
   private result(target: FleetTarget, license: LicenseInfo | null, version: string | null, error: ErrorInfo | null, startedAt: string | null): ServerResult {

@@ -1,0 +1,67 @@
+/**
+ * Runs one task per item with at most `concurrency` of them active. A task still running after
+ * `parkAfterMs()` gives its slot to the next item and goes on waiting, up to its own timeout: a
+ * server that accepts and never answers costs the others a moment, not its whole timeout. At
+ * most `maxInFlight` tasks run at all, so a fleet of dead servers cannot open sockets without end.
+ * Resolves with how many items were started (fewer than all when `signal` aborted).
+ */
+export function runPooled<T>(
+  items: readonly T[],
+  options: { concurrency: number; maxInFlight: number; parkAfterMs: () => number; signal: AbortSignal },
+  task: (item: T) => Promise<void>,
+): Promise<number> {
+  const { concurrency, maxInFlight, parkAfterMs, signal } = options;
+  return new Promise((resolve) => {
+    let next = 0;
+    let active = 0;
+    let inFlight = 0;
+    const finishedAll = () => inFlight === 0 && (signal.aborted || next >= items.length);
+    const pump = () => {
+      while (!signal.aborted && next < items.length && active < concurrency && inFlight < maxInFlight) {
+        const item = items[next++]!;
+        active++;
+        inFlight++;
+        let holdsSlot = true;
+        const release = () => {
+          if (holdsSlot) active--;
+          holdsSlot = false;
+        };
+        const park = setTimeout(() => {
+          release();
+          pump();
+        }, parkAfterMs());
+        void task(item)
+          .catch(() => undefined) // tasks report their own failures; one must never stop the pool
+          .finally(() => {
+            clearTimeout(park);
+            release();
+            inFlight--;
+            pump();
+          });
+      }
+      if (finishedAll()) resolve(next);
+    };
+    signal.addEventListener('abort', () => finishedAll() && resolve(next), { once: true });
+    pump();
+  });
+}
+
+/** The median of the last few answer times: what "slower than usual" means for this fleet. */
+export class RecentLatency {
+  private readonly samples: number[] = [];
+  private at = 0;
+
+  constructor(private readonly size = 64) {}
+
+  add(ms: number): void {
+    if (this.samples.length < this.size) this.samples.push(ms);
+    else this.samples[this.at++ % this.size] = ms;
+  }
+
+  /** Null until enough answers have been seen to judge. */
+  median(): number | null {
+    if (this.samples.length < 8) return null;
+    const sorted = [...this.samples].sort((a, b) => a - b);
+    return sorted[sorted.length >> 1]!;
+  }
+}
