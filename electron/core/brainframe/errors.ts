@@ -41,7 +41,7 @@ export interface ErrorInfo {
 const ADVICE: Record<ClientErrorKind | ServerErrorKind, string> = {
   Unreachable: 'Check the address, that the server is switched on, and that this computer can reach its network.',
   Timeout: 'The server may be overloaded or hung. Try again, or raise the timeout.',
-  ServerNotReady: 'The server is still starting (its proxy answered 502). Try again in a minute.',
+  ServerNotReady: 'Its proxy answered 502 while the BrainFrame services start up. Try again in a minute.',
   TlsError:
     "The server's certificate is not trusted. If it is the server's own self-signed certificate, check its SHA-256 fingerprint on the server and pin it in this server's settings.",
   BadResponse: 'The answer was not a BrainFrame license answer. Check that the address points at a BrainFrame server.',

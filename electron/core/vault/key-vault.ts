@@ -87,6 +87,13 @@ export class KeyVault {
     return record ? toInfo(record) : null;
   }
 
+  /** The entry holding this key text, if the vault has it (the same key however it was wrapped). */
+  findByText(text: string): KeyInfo | null {
+    const fingerprint = fingerprintOf(normaliseKeyText(text));
+    const record = this.keys.find((k) => k.fingerprint === fingerprint);
+    return record ? toInfo(record) : null;
+  }
+
   /**
    * Pasted text, or a file's content read elsewhere (the renderer reads dropped files). A blank or
    * absent label comes from the file's name, else becomes `key-<short fingerprint>`.

@@ -1,0 +1,167 @@
+import { AppError } from '../../core/app-error';
+import { errorSummary } from '../../core/brainframe/errors';
+import type { FleetCore } from '../../core/fleet-core';
+import type { Operation, OperationOptions, ServerResult } from '../../core/fleet/fleet-operations';
+import type { Server } from '../../core/registry/server';
+import { describeDuration, licenseHealth } from '../../core/status/license-health';
+import type { KeyInfo } from '../../core/vault/key-vault';
+import { RUN_OPTIONS, SELECTION_OPTIONS, UsageError, parseCommand, seconds, wholeNumber } from '../args';
+import { withCore, type Command } from '../command';
+import { expiryText, print, printJson, table } from '../output';
+import { showProgress } from '../progress';
+import { findKey, readKeyArgument } from './keys';
+import { findServer } from './servers';
+
+const SELECTION_HELP = `  --all            Every registered server.
+  --site SITE      The servers of one site.
+  --server NAME    One server by name; repeat it for more.`;
+
+const RUN_HELP = `  --json           Only JSON on standard output: {"results": [...], "summary": {...}}.
+  --concurrency N  How many servers to talk to at once (1-256). Default: the app's setting.
+  --timeout SECONDS
+                   Deadline of each request, connect and answer together. Default: the app's
+                   setting.
+
+Exit status: 0 when every server succeeded, 1 when any failed, 2 for a usage or input error.`;
+
+type Selection = { all?: boolean; site?: string; server?: string[] };
+type RunValues = { json?: boolean; concurrency?: string; timeout?: string };
+
+/** The servers chosen by --all, --site or --server, as ids; a name or site that matches nothing is an input error. */
+function selectServers(core: FleetCore, { all, site, server }: Selection, required: boolean): string[] {
+  const ways = [all, site !== undefined, server !== undefined].filter(Boolean).length;
+  if (ways > 1) throw new UsageError('Choose the servers one way only: --all, --site SITE, or --server NAME (repeatable).');
+  if (ways === 0 && required) throw new UsageError('Say which servers: --all, --site SITE, or --server NAME (repeatable).');
+  let servers: Server[];
+  if (site !== undefined) {
+    servers = core.registry.bySite(site);
+    if (servers.length === 0) throw new AppError('NotFound', `No server is at site "${site}": run \`bf-license servers list\` to see the sites.`);
+  } else if (server !== undefined) {
+    servers = server.map((name) => findServer(core, name));
+  } else {
+    servers = core.registry.list();
+    if (servers.length === 0) {
+      throw new AppError('NotFound', `No servers are registered in ${core.dataDir}: add them with \`bf-license servers add\` or \`servers import\`, or give the right --data-dir.`);
+    }
+  }
+  return servers.map((s) => s.id);
+}
+
+/** Only the options given: an absent one must not override the app's setting with undefined. */
+function runOptions({ concurrency, timeout }: RunValues): OperationOptions {
+  const options: OperationOptions = {};
+  const n = wholeNumber('--concurrency', concurrency, 1, 256);
+  if (n !== undefined) options.concurrency = n;
+  const s = seconds('--timeout', timeout, 300);
+  if (s !== undefined) options.timeoutMs = Math.round(s * 1000);
+  return options;
+}
+
+/** One server's outcome as the JSON output gives it, terms under their wire names. */
+function resultJson(r: ServerResult) {
+  return {
+    name: r.name,
+    url: r.url,
+    site: r.site,
+    ok: r.ok,
+    state: r.license?.state ?? null,
+    terms: r.license?.terms ?? null,
+    version: r.version,
+    error: r.error && { kind: r.error.kind, message: r.error.message },
+  };
+}
+
+function resultTable(results: ServerResult[], okWord: string, warningDays: number): string {
+  const rows = results.map((r) => {
+    const health = licenseHealth(r.license, warningDays);
+    const terms = r.license?.terms;
+    return [
+      r.name,
+      r.site || '-',
+      !r.ok && r.license ? `${health} (last known)` : health,
+      expiryText(r.license),
+      terms ? String(terms.max_streams) : '-',
+      terms ? describeDuration(terms.journal_max_allowed_age) : '-',
+      terms ? (terms.online_checkin ? 'yes' : 'no') : '-',
+      r.version ?? '-',
+      r.error ? `failed: ${errorSummary(r.error.kind)}` : okWord,
+    ];
+  });
+  return table(['NAME', 'SITE', 'STATE', 'EXPIRES', 'STREAMS', 'JOURNAL', 'CHECK-IN', 'VERSION', 'RESULT'], rows);
+}
+
+/** Waits for the operation with a live progress line, then reports; Ctrl-C cancels what is still pending. */
+async function finish(core: FleetCore, op: Operation, json: boolean | undefined): Promise<number> {
+  const progress = json ? null : showProgress(op, op.kind === 'apply' ? 'apply' : 'status');
+  const cancel = () => op.cancel();
+  process.once('SIGINT', cancel);
+  let summary;
+  try {
+    summary = await op.done;
+  } finally {
+    process.off('SIGINT', cancel);
+    progress?.dispose();
+  }
+  const { results } = summary;
+  const { total, ok, failed } = summary.counts;
+  if (json) {
+    printJson({ results: results.map(resultJson), summary: { total, ok, failed } });
+  } else {
+    const okWord = op.kind === 'apply' ? 'applied' : 'ok';
+    const failures = results.filter((r) => r.error).map((r) => `${r.name}: ${r.error!.message}`);
+    print([resultTable(results, okWord, core.settings.get().expiryWarningDays), '', ...failures, `${total} servers: ${ok} ${okWord}, ${failed} failed.`].join('\n'));
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+const status: Command = {
+  name: 'status',
+  synopsis: '[--all | --site SITE | --server NAME ...] [--json] [--concurrency N] [--timeout SECONDS]',
+  help: `Reads the license and version of servers (default: all of them) and records them in the
+status cache the desktop app shows. A server succeeds when it answers; its state is what it holds.
+
+${SELECTION_HELP}
+${RUN_HELP}`,
+  async run(args) {
+    const { values } = parseCommand(args, { ...SELECTION_OPTIONS, ...RUN_OPTIONS });
+    const options = runOptions(values);
+    return withCore(values['data-dir'], (core) => finish(core, core.refresh(selectServers(core, values, false), options), values.json));
+  },
+};
+
+/**
+ * The key named by --key-label, or the one in --key FILE: added to the vault, or the vault's entry
+ * when it already holds that key, so history names the key the same way each time.
+ */
+async function keyToApply(core: FleetCore, file: string | undefined, label: string | undefined): Promise<KeyInfo> {
+  if (label !== undefined) return findKey(core, label);
+  const { text, fileName } = await readKeyArgument(file!);
+  return core.vault.findByText(text) ?? core.vault.addText(text, undefined, fileName);
+}
+
+const apply: Command = {
+  name: 'apply',
+  synopsis: '(--key FILE | --key-label LABEL) (--all | --site SITE | --server NAME ...) [--json] [--concurrency N] [--timeout SECONDS]',
+  help: `Applies one license key to servers, replacing the key each holds. A server succeeds when it
+then reports a valid license. Every application is recorded in the history.
+
+  --key FILE       The key in a file (- reads standard input). It is added to the vault, or the
+                   vault's entry is used when it already holds the key.
+  --key-label LABEL
+                   A key already in the vault (see \`bf-license keys list\`).
+${SELECTION_HELP}
+${RUN_HELP}`,
+  async run(args) {
+    const { values } = parseCommand(args, { key: { type: 'string' }, 'key-label': { type: 'string' }, ...SELECTION_OPTIONS, ...RUN_OPTIONS });
+    const { key: file, 'key-label': label } = values;
+    if ((file === undefined) === (label === undefined)) throw new UsageError('Give the key one way: --key FILE or --key-label LABEL.');
+    const options = runOptions(values);
+    return withCore(values['data-dir'], async (core) => {
+      const serverIds = selectServers(core, values, true);
+      const key = await keyToApply(core, file, label);
+      return finish(core, core.apply(key.id, serverIds, options), values.json);
+    });
+  },
+};
+
+export const fleetCommands = [status, apply];

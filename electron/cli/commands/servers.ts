@@ -1,0 +1,117 @@
+import { promises as fs } from 'node:fs';
+import { basename } from 'node:path';
+import { AppError } from '../../core/app-error';
+import type { Credentials } from '../../core/brainframe/client';
+import type { FleetCore } from '../../core/fleet-core';
+import type { Server } from '../../core/registry/server';
+import { UsageError, parseCommand, readStdin } from '../args';
+import { listCommand, withCore, type Command } from '../command';
+import { print, table } from '../output';
+
+export function findServer(core: FleetCore, name: string): Server {
+  const server = core.registry.findByName(name);
+  if (!server) throw new AppError('NotFound', `No server is named "${name}": run \`bf-license servers list\` to see the names.`);
+  return server;
+}
+
+/** The username with the password read from standard input; never from an argument. */
+async function credentials(username: string | undefined, passwordStdin: boolean | undefined): Promise<Credentials | null> {
+  if (username === undefined && !passwordStdin) return null;
+  if (username === undefined) throw new UsageError('--password-stdin needs --username USER.');
+  if (!passwordStdin) throw new UsageError('--username needs --password-stdin: the password is read from standard input, never from an argument.');
+  // Only the line end that `echo` or a password file adds; other whitespace may belong to the password.
+  return { username, password: (await readStdin()).replace(/\r?\n$/, '') };
+}
+
+const add: Command = {
+  name: 'servers add',
+  synopsis: '--name NAME --url URL [--site SITE] [--username USER --password-stdin] [--tls-fingerprint SHA256]',
+  help: `Registers a BrainFrame server. Its username and password go to the OS keychain only.
+
+  --name NAME      A unique name, such as the customer and room it is in.
+  --url URL        The server's address: http://host[:port] or https://host[:port].
+  --site SITE      A group such as the customer's premises, for --site in status and apply.
+  --username USER  The account to log in with, for servers that require authentication.
+  --password-stdin Read that account's password from standard input, for example
+                     printf '%s\\n' "$PASSWORD" | bf-license servers add ... --password-stdin
+  --tls-fingerprint SHA256
+                   Trust the https server's own certificate with this SHA-256 fingerprint.`,
+  async run(args) {
+    const { values } = parseCommand(args, {
+      name: { type: 'string' },
+      url: { type: 'string' },
+      site: { type: 'string' },
+      username: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+      'tls-fingerprint': { type: 'string' },
+    });
+    const { name, url } = values;
+    if (name === undefined || url === undefined) throw new UsageError('servers add needs --name NAME and --url URL.');
+    const creds = await credentials(values.username, values['password-stdin']);
+    return withCore(values['data-dir'], async (core) => {
+      const server = await core.registry.add({ name, url, site: values.site, tlsFingerprint: values['tls-fingerprint'], credentials: creds });
+      const details = [server.url, server.site && `site ${server.site}`, server.hasCredentials ? 'with credentials' : 'no credentials'].filter(Boolean);
+      print(`Added server "${server.name}" (${details.join(', ')}).`);
+      return 0;
+    });
+  },
+};
+
+const importCsv: Command = {
+  name: 'servers import',
+  synopsis: 'FILE.csv',
+  help: `Registers the servers of a CSV file with a header row. Columns: name and url (required);
+site, username, password, notes, tls_fingerprint (optional); in any order. Passwords go to the
+OS keychain only. Prints what became of each row; rows that are refused are not imported, the
+others are.
+
+Exit status: 0 when every row was imported, 1 when any was refused, 2 when the file cannot be read.`,
+  async run(args) {
+    const { values, positionals } = parseCommand(args, {}, ['FILE.csv']);
+    const file = positionals[0]!;
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (err) {
+      throw new AppError('FileUnreadable', `"${basename(file)}" cannot be read (${(err as Error).message}). Check the path and that you may read it.`);
+    }
+    return withCore(values['data-dir'], async (core) => {
+      const report = await core.registry.importCsv(text);
+      const rows = report.rows.map((r) =>
+        r.accepted
+          ? [String(r.row), 'imported', r.name, r.url, [r.site && `site ${r.site}`, r.hasCredentials && 'with credentials'].filter(Boolean).join(', ')]
+          : [String(r.row), 'refused', r.name || '-', r.url || '-', r.reason],
+      );
+      if (rows.length) print(table(['ROW', 'RESULT', 'NAME', 'URL', 'DETAIL'], rows));
+      print(`${report.accepted} imported, ${report.refused} refused.`);
+      return report.refused > 0 ? 1 : 0;
+    });
+  },
+};
+
+const list = listCommand({
+  name: 'servers list',
+  help: `Lists the registered servers, sorted by name. Passwords are never shown: only whether some
+are stored.`,
+  items: (core) => core.registry.list(),
+  empty: 'No servers yet: add them with `bf-license servers add` or `bf-license servers import`.',
+  headers: ['NAME', 'SITE', 'URL', 'CREDENTIALS', 'CERTIFICATE'],
+  row: (s) => [s.name, s.site || '-', s.url, s.hasCredentials ? 'yes' : 'no', s.tlsFingerprint ? 'pinned' : '-'],
+});
+
+const remove: Command = {
+  name: 'servers remove',
+  synopsis: 'NAME',
+  help: 'Removes a server, with its stored credentials and last known status.',
+  async run(args) {
+    const { values, positionals } = parseCommand(args, {}, ['NAME']);
+    return withCore(values['data-dir'], async (core) => {
+      const server = findServer(core, positionals[0]!);
+      await core.registry.remove(server.id);
+      print(`Removed server "${server.name}".`);
+      return 0;
+    });
+  },
+};
+
+export const serverCommands = [add, importCsv, list, remove];

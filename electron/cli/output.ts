@@ -1,0 +1,41 @@
+import type { LicenseInfo } from '../core/brainframe/license';
+import { describeExpiry } from '../core/status/license-health';
+
+export function print(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** A notice for people on standard error, so standard output stays clean for scripts. */
+export function warn(text: string): void {
+  process.stderr.write(`bf-license: ${oneLine(text)}\n`);
+}
+
+/** Flattened to one line: control characters from a server's answer must not drive the terminal. */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+}
+
+/** Aligned columns under upper-case headers, two spaces apart; the last column is not padded. */
+export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const cells = [headers, ...rows].map((row) => row.map(oneLine));
+  const widths = headers.map((_, i) => Math.max(...cells.map((row) => row[i]?.length ?? 0)));
+  return cells.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+}
+
+/** "2027-12-31 (in 396 days)", "perpetual", "no license", "unknown". */
+export function expiryText(license: LicenseInfo | null): string {
+  const date = license?.terms?.expiration_date;
+  return date ? `${date} (${describeExpiry(license)})` : describeExpiry(license);
+}
+
+/** A local time to the second, "2025-11-28 23:18:01", for tables. */
+export function localTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}

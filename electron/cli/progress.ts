@@ -1,0 +1,21 @@
+import type { Disposable } from '../core/events';
+import type { Operation, OperationCounts } from '../core/fleet/fleet-operations';
+
+const CLEAR_LINE = '\r\u001b[2K';
+
+/**
+ * A live line on a terminal, "apply: 12/40 done, 1 failed", redrawn as servers finish and cleared
+ * at the end. Nothing at all when the stream is not a terminal: logs and pipes get the table only.
+ */
+export function showProgress(op: Operation, verb: string, stream: NodeJS.WriteStream = process.stderr): Disposable {
+  if (!stream.isTTY) return { dispose: () => undefined };
+  const draw = ({ done, failed, total }: OperationCounts) => stream.write(`${CLEAR_LINE}${verb}: ${done}/${total} done, ${failed} failed`);
+  draw(op.counts);
+  const subscription = op.onDidProgress((event) => draw(event.counts));
+  return {
+    dispose: () => {
+      subscription.dispose();
+      stream.write(CLEAR_LINE);
+    },
+  };
+}

@@ -1,0 +1,228 @@
+/**
+ * `npm run bench`: performance figures on simulated fleets, each printed with the machine's core
+ * count and Node version, and written to BENCHMARKS.md. Figures only: nothing here fails a build.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { BrainFrameClient } from '../../electron/core/brainframe/client';
+import { FleetCore } from '../../electron/core/fleet-core';
+import type { Fault } from '../sim/server';
+import { mintKey } from '../sim/keys';
+import { tempDir, testKeychain } from '../helpers/keyring';
+import { startSimProcess } from './sim-process';
+import { measureRenderer } from './renderer';
+
+interface Figure {
+  name: string;
+  value: string;
+  target: string;
+  verdict: 'meets' | 'misses' | 'info';
+}
+
+const figures: Figure[] = [];
+const LATENCY_MS = 100;
+const CONCURRENCY = 32;
+
+function record(name: string, value: string, target = '', verdict: Figure['verdict'] = 'info'): void {
+  figures.push({ name, value, target, verdict });
+  console.log(`${verdict === 'info' ? '  ' : verdict === 'meets' ? '✓ ' : '✗ '}${name}: ${value}${target ? `   (target ${target})` : ''}`);
+}
+
+function ratioFigure(name: string, ms: number, idealMs: number, limit: number): void {
+  const ratio = ms / idealMs;
+  record(name, `${(ms / 1000).toFixed(2)} s = ${ratio.toFixed(3)} × ideal ${(idealMs / 1000).toFixed(2)} s`, `≤ ${limit.toFixed(2)} × ideal`, ratio <= limit ? 'meets' : 'misses');
+}
+
+async function withCore<T>(run: (core: FleetCore) => Promise<T>): Promise<T> {
+  const dir = await tempDir('bf-bench-');
+  const core = await FleetCore.open({ dataDir: dir.path, secrets: testKeychain() });
+  try {
+    return await run(core);
+  } finally {
+    await core.close();
+    await dir.remove();
+  }
+}
+
+async function register(core: FleetCore, urls: string[]): Promise<string[]> {
+  await core.registry.importCsv(`name,url\n${urls.map((u, i) => `bench-${String(i).padStart(4, '0')},${u}`).join('\n')}`);
+  return core.registry.list().map((s) => s.id);
+}
+
+async function timed(run: () => Promise<unknown>): Promise<number> {
+  const began = performance.now();
+  await run();
+  return performance.now() - began;
+}
+
+async function refreshBenchmarks(): Promise<void> {
+  const count = 1000;
+  const ideal = Math.ceil(count / CONCURRENCY) * LATENCY_MS;
+  const sim = await startSimProcess({ port: 21000, count, latencyMs: LATENCY_MS, state: 'valid' });
+  try {
+    await withCore(async (core) => {
+      const ids = await register(core, sim.urls);
+      const cold = await timed(() => core.refresh(ids, { concurrency: CONCURRENCY }).done);
+      ratioFigure(`refresh ${count} servers at ${LATENCY_MS} ms, concurrency ${CONCURRENCY}, first (license + version)`, cold, ideal, 1.1);
+      const warm = await timed(() => core.refresh(ids, { concurrency: CONCURRENCY }).done);
+      ratioFigure(`refresh ${count} servers at ${LATENCY_MS} ms, concurrency ${CONCURRENCY}, steady (license; version known)`, warm, ideal, 1.1);
+      // How a script with BrainFrame's own client works: one server after another.
+      const sequential = await timed(async () => {
+        for (const url of sim.urls) await new BrainFrameClient({ baseUrl: url }).getLicense();
+      });
+      record(`sequential loop over the same ${count} servers, same client`, `${(sequential / 1000).toFixed(2)} s; refresh is ${(sequential / warm).toFixed(1)}× faster`);
+    });
+  } finally {
+    await sim.stop();
+  }
+
+  const timeoutMs = 2000;
+  const hanging = new Map<number, Fault>(Array.from({ length: count / 10 }, (_, i) => [i * 10 + 9, 'hang' as Fault]));
+  const deadSim = await startSimProcess({ port: 23000, count, latencyMs: LATENCY_MS, state: 'valid', faults: hanging });
+  try {
+    await withCore(async (core) => {
+      const ids = await register(core, deadSim.urls);
+      await core.refresh(ids, { concurrency: CONCURRENCY, timeoutMs }).done; // versions known, as on a steady fleet
+      const ms = await timed(() => core.refresh(ids, { concurrency: CONCURRENCY, timeoutMs }).done);
+      ratioFigure(`refresh ${count} servers, 10% accept and never answer, timeout ${timeoutMs / 1000} s`, ms, ideal + timeoutMs, 1.15);
+    });
+  } finally {
+    await deadSim.stop();
+  }
+}
+
+async function applyBenchmark(): Promise<void> {
+  const count = 500;
+  const sim = await startSimProcess({ port: 25000, count, latencyMs: LATENCY_MS, state: 'missing' });
+  try {
+    await withCore(async (core) => {
+      const ids = await register(core, sim.urls);
+      const key = await core.vault.addText(mintKey({ maxStreams: 8 }), 'bench key');
+      let ok = 0;
+      const ms = await timed(async () => {
+        ok = (await core.apply(key.id, ids, { concurrency: CONCURRENCY }).done).counts.ok;
+      });
+      ratioFigure(`apply one key to ${count} servers at ${LATENCY_MS} ms, concurrency ${CONCURRENCY} (${ok} applied)`, ms, Math.ceil(count / CONCURRENCY) * LATENCY_MS, 1.1);
+    });
+  } finally {
+    await sim.stop();
+  }
+}
+
+async function cliBenchmark(): Promise<void> {
+  const count = 200;
+  if (!existsSync('out/main/cli.js')) spawnSync('npx', ['electron-vite', 'build'], { stdio: 'inherit' });
+  const sim = await startSimProcess({ port: 26000, count, latencyMs: LATENCY_MS, state: 'valid' });
+  const dir = await tempDir('bf-bench-cli-');
+  try {
+    const core = await FleetCore.open({ dataDir: dir.path, secrets: testKeychain() });
+    await register(core, sim.urls);
+    await core.close();
+    const rssFile = join(tmpdir(), `bf-bench-rss-${process.pid}`);
+    const runs: number[] = [];
+    let rss = 0;
+    for (let i = 0; i < 3; i++) {
+      const began = performance.now();
+      const run = spawnSync('node', ['--import', './test/bench/peak-rss.mjs', 'out/main/cli.js', 'status', '--all', '--json', '--data-dir', dir.path], {
+        env: { ...process.env, BF_BENCH_RSS_FILE: rssFile },
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      runs.push(performance.now() - began);
+      if (run.status !== 0) throw new Error(`bf-license status failed (${run.status}): ${run.stderr}`);
+      const summary = JSON.parse(run.stdout).summary;
+      if (summary.ok !== count) throw new Error(`bf-license status: ${JSON.stringify(summary)}`);
+      rss = Math.max(rss, Number(readFileSync(rssFile, 'utf8')) / 1024);
+    }
+    const best = Math.min(...runs);
+    record(`bf-license status --json over ${count} servers at ${LATENCY_MS} ms: process start to exit (best of 3)`, `${(best / 1000).toFixed(2)} s (ideal requests alone ${((Math.ceil(count / 16) * LATENCY_MS) / 1000).toFixed(2)} s at the default concurrency 16)`);
+    record(`bf-license status --json over ${count} servers: peak memory`, `${rss.toFixed(0)} MB`, '< 150 MB', rss < 150 ? 'meets' : 'misses');
+  } finally {
+    await sim.stop();
+    await dir.remove();
+  }
+}
+
+async function startupBenchmarks(): Promise<void> {
+  if (!existsSync('out/renderer/index.html')) spawnSync('npx', ['electron-vite', 'build'], { stdio: 'inherit' });
+  const html = readFileSync('out/renderer/index.html', 'utf8');
+  const scripts = [...html.matchAll(/<(?:script[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="([^"]+\.js)"/g)].map((m) => join('out/renderer', m[1]!));
+  const gzipped = scripts.reduce((sum, file) => sum + gzipSync(readFileSync(file), { level: 9 }).length, 0);
+  record(`renderer initial JavaScript, gzipped (${scripts.length} file${scripts.length === 1 ? '' : 's'})`, `${(gzipped / 1024).toFixed(0)} KB`, '< 350 KB', gzipped < 350 * 1024 ? 'meets' : 'misses');
+
+  const dir = await tempDir('bf-bench-load-');
+  try {
+    const seed = await FleetCore.open({ dataDir: dir.path, secrets: testKeychain() });
+    const count = 5000;
+    const ids = await register(seed, Array.from({ length: count }, (_, i) => `http://10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:8000`));
+    for (const id of ids) {
+      seed.status.record(id, {
+        version: '0.30.5',
+        license: { state: 'valid', terms: { online_checkin: false, max_streams: 8, journal_max_allowed_age: 2_592_000, expiration_date: '2027-12-31' } },
+      });
+    }
+    await seed.close();
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      let core: FleetCore | null = null;
+      times.push(await timed(async () => (core = await FleetCore.open({ dataDir: dir.path, secrets: testKeychain() }))));
+      if (core!.registry.list().length !== count || core!.status.all().length !== count) throw new Error('the registry did not load whole');
+      core!.dispose();
+    }
+    const median = times.sort((a, b) => a - b)[2]!;
+    record(`load a registry of ${count} servers with their status cache (median of 5)`, `${median.toFixed(0)} ms`, '< 100 ms', median < 100 ? 'meets' : 'misses');
+  } finally {
+    await dir.remove();
+  }
+}
+
+function writeReport(startedAt: Date, seconds: number): void {
+  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${process.platform}`;
+  const rows = figures.map((f) => `| ${f.name} | ${f.value} | ${f.target || '—'} | ${f.verdict === 'info' ? '—' : f.verdict} |`).join('\n');
+  writeFileSync(
+    'BENCHMARKS.md',
+    `# Benchmarks
+
+The last run of \`npm run bench\`, ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, on ${machine}; the whole run took ${seconds.toFixed(0)} s.
+Every figure below comes from that run; shared machines are noisy, so expect a few percent either way.
+
+| measurement | result | target | |
+|---|---|---|---|
+${rows}
+
+## How to reproduce
+
+\`npm run bench\` (after \`npm ci\`). It builds the app if \`out/\` is missing, starts its own simulated
+fleets on loopback in a separate process (ports 21000-26199, below Linux's ephemeral range), and uses a private, throw-away keychain.
+The ideal of a fleet operation is \`ceil(servers / concurrency) × latency\`: every server answering
+after exactly its latency, with no cost for anything else.
+`,
+  );
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  console.log(`Benchmarks on ${cpus().length} cores, Node ${process.version}\n`);
+  const sections: Array<[string, () => Promise<void>]> = [
+    ['fleet refresh', refreshBenchmarks],
+    ['bulk apply', applyBenchmark],
+    ['command line', cliBenchmark],
+    ['start-up', startupBenchmarks],
+    ['renderer', () => measureRenderer(record)],
+  ];
+  for (const [name, run] of sections) {
+    // One section failing must not hide the others' figures: it is reported as not measured.
+    await run().catch((err: unknown) => record(`${name}: not measured`, err instanceof Error ? err.message.split('\n')[0]! : String(err), '', 'misses'));
+  }
+  const seconds = (Date.now() - startedAt.getTime()) / 1000;
+  writeReport(startedAt, seconds);
+  console.log(`\nWrote BENCHMARKS.md (${seconds.toFixed(0)} s).`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
