@@ -26,6 +26,7 @@ export default defineConfig({
     root: 'renderer',
     plugins: [vue()],
     build: {
+      minify: true, // electron-vite leaves the renderer unminified by default; it is most of the start-up JavaScript
       rollupOptions: { input: { index: resolve('renderer/index.html') } },
     },
   },

@@ -25,6 +25,7 @@ const onlyTests = extraArgs.length > 0; // `npm test -- test/unit/x.test.ts` run
 if (!onlyTests) {
   step('lint', 'npx', ['eslint', '.']);
   step('typecheck', 'npm', ['run', '-s', 'typecheck']);
+  step('build (the browser tests drive the built renderer)', 'npx', ['electron-vite', 'build']);
 }
 const report = join(process.env.BF_TEST_KEYRING, 'vitest.json');
 console.log('\n▶ tests');

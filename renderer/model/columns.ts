@@ -1,0 +1,97 @@
+/**
+ * The grid's columns: label, width, how to sort, and what the CSV export writes. One list, so
+ * the grid, the column chooser and the export cannot disagree.
+ */
+import type { CsvValue } from '../../electron/core/registry/csv';
+import type { GridRow } from './grid-row';
+import { AUTH_FAILED, HEALTH, REACH } from './states';
+
+export const COLUMN_IDS = ['name', 'site', 'url', 'reach', 'health', 'expiry', 'streams', 'checkin', 'journal', 'version', 'checked', 'error'] as const;
+export type ColumnId = (typeof COLUMN_IDS)[number];
+
+export interface ColumnSpec {
+  id: ColumnId;
+  label: string;
+  /** CSS grid track. */
+  width: string;
+  align?: 'end';
+  /** The name column cannot be hidden. */
+  required?: boolean;
+  /** The value sorted on; null (no value) sorts last in both directions, ties by name. */
+  sortKey: (row: GridRow) => string | number | null;
+  /** Header and values for the CSV export. */
+  csv: { header: string; value: (row: GridRow) => CsvValue }[];
+}
+
+const REACH_ORDER = { offline: 0, stale: 1, never: 2, online: 3 } as const;
+const reachWord = (r: GridRow) => (r.authFailed ? AUTH_FAILED.word : REACH[r.reach].word);
+const yesNo = (v: boolean | null) => (v === null ? '' : v ? 'yes' : 'no');
+
+export const COLUMNS: readonly ColumnSpec[] = [
+  {
+    id: 'name',
+    label: 'Name',
+    width: 'minmax(110px, 1.5fr)',
+    required: true,
+    sortKey: (r) => r.nameKey,
+    csv: [{ header: 'Name', value: (r) => r.name }],
+  },
+  { id: 'site', label: 'Site', width: 'minmax(64px, 0.7fr)', sortKey: (r) => r.site.toLowerCase() || null, csv: [{ header: 'Site', value: (r) => r.site }] },
+  { id: 'url', label: 'Address', width: 'minmax(120px, 1fr)', sortKey: (r) => r.url, csv: [{ header: 'Address', value: (r) => r.url }] },
+  {
+    id: 'reach',
+    label: 'Reachability',
+    width: '124px',
+    sortKey: (r) => (r.authFailed ? -1 : REACH_ORDER[r.reach]),
+    csv: [{ header: 'Reachability', value: reachWord }],
+  },
+  {
+    id: 'health',
+    label: 'License',
+    width: '150px',
+    sortKey: (r) => r.severity,
+    csv: [
+      { header: 'License', value: (r) => HEALTH[r.health].word },
+      { header: 'License as of', value: (r) => r.licenseAt ?? '' },
+    ],
+  },
+  {
+    id: 'expiry',
+    label: 'Expiry',
+    width: 'minmax(220px, 1.2fr)',
+    // Perpetual licenses last longest; unknown ones go last.
+    sortKey: (r) => (r.perpetual ? Number.MAX_SAFE_INTEGER : r.expiryDays),
+    csv: [
+      { header: 'Expires', value: (r) => r.expiryDate ?? (r.perpetual ? 'perpetual' : '') },
+      { header: 'Expiry', value: (r) => r.expiryText },
+    ],
+  },
+  { id: 'streams', label: 'Streams', width: '82px', align: 'end', sortKey: (r) => r.maxStreams, csv: [{ header: 'Max streams', value: (r) => r.maxStreams ?? '' }] },
+  {
+    id: 'checkin',
+    label: 'Check-in',
+    width: '86px',
+    sortKey: (r) => (r.onlineCheckin === null ? null : Number(r.onlineCheckin)),
+    csv: [{ header: 'Online check-in', value: (r) => yesNo(r.onlineCheckin) }],
+  },
+  { id: 'journal', label: 'Journal', width: '80px', sortKey: (r) => r.journalSeconds, csv: [{ header: 'Journal age', value: (r) => r.journalText }] },
+  { id: 'version', label: 'Version', width: '80px', sortKey: (r) => r.version || null, csv: [{ header: 'BrainFrame version', value: (r) => r.version }] },
+  {
+    id: 'checked',
+    label: 'Last checked',
+    width: '116px',
+    // Ascending = oldest check first; never-checked servers (0) before all.
+    sortKey: (r) => r.checkedMs,
+    csv: [{ header: 'Last checked', value: (r) => r.checkedAt ?? 'never' }],
+  },
+  { id: 'error', label: 'Last error', width: 'minmax(140px, 1fr)', sortKey: (r) => r.errorLabel || null, csv: [{ header: 'Last error', value: (r) => r.error?.message ?? '' }] },
+];
+
+/** Shown until the user chooses: every column but the last error (the panel and summaries show it). */
+export const DEFAULT_COLUMNS: readonly ColumnId[] = COLUMN_IDS.filter((id) => id !== 'error');
+
+export const COLUMN_BY_ID: Record<ColumnId, ColumnSpec> = Object.fromEntries(COLUMNS.map((c) => [c.id, c])) as Record<ColumnId, ColumnSpec>;
+
+export function isColumnId(id: string): id is ColumnId {
+  return (COLUMN_IDS as readonly string[]).includes(id);
+}

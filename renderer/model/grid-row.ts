@@ -1,0 +1,152 @@
+/**
+ * One grid row's display values, computed once per server or status change (and once a minute
+ * for the relative times), never per render: the grid only reads fields.
+ */
+import type { ErrorInfo, Server, ServerStatus } from '../../electron/ipc/contract';
+import { errorSummary } from '../../electron/core/brainframe/errors';
+import { daysUntil, describeDuration, describeExpiry, licenseHealth, type LicenseHealth } from '../../electron/core/status/license-health';
+import { localTime, relativeTime } from './format';
+import { AUTH_KINDS, HEALTH_SEVERITY, type Reach } from './states';
+
+export interface GridRow {
+  id: string;
+  name: string;
+  site: string;
+  url: string;
+  hasCredentials: boolean;
+  health: LicenseHealth;
+  reach: Reach;
+  authFailed: boolean;
+  /** The license shown is from an older read (the server is offline or stale): grey it, say its age. */
+  licenseAged: boolean;
+  /** "as of 3 h ago", or '' when the license is current. */
+  licenseAsOf: string;
+  licenseAt: string | null;
+  /** YYYY-MM-DD, or null (perpetual, or no terms). */
+  expiryDate: string | null;
+  /** "in 12 days", "expired 3 days ago", "perpetual", "unknown". */
+  expiryText: string;
+  /** Days left (negative when past); null when perpetual or unknown. */
+  expiryDays: number | null;
+  perpetual: boolean;
+  maxStreams: number | null;
+  onlineCheckin: boolean | null;
+  journalSeconds: number | null;
+  journalText: string;
+  version: string;
+  checkedAt: string | null;
+  checkedMs: number;
+  checkedText: string;
+  /** Absolute time for the title attribute. */
+  checkedTitle: string;
+  error: ErrorInfo | null;
+  errorLabel: string;
+  /** Lower-cased name, site, address, version and words, for the text filter. */
+  search: string;
+  nameKey: string;
+  severity: number;
+}
+
+export interface RowContext {
+  /** ms since the epoch: relative times and staleness are computed against it. */
+  now: number;
+  warningDays: number;
+  refreshIntervalMinutes: number;
+}
+
+/** A check older than twice the refresh interval plus this is stale. */
+export const STALE_GRACE_MS = 5 * 60_000;
+/** With background refresh off, a check older than this is stale. */
+export const STALE_WITHOUT_REFRESH_MS = 24 * 3_600_000;
+
+export function staleAfterMs(refreshIntervalMinutes: number): number {
+  return refreshIntervalMinutes > 0 ? 2 * refreshIntervalMinutes * 60_000 + STALE_GRACE_MS : STALE_WITHOUT_REFRESH_MS;
+}
+
+export function reachOf(status: ServerStatus | undefined, ctx: RowContext): Reach {
+  if (!status?.checkedAt || status.reachability === 'never') return 'never';
+  if (status.reachability === 'offline') return 'offline';
+  const age = ctx.now - Date.parse(status.checkedAt);
+  return age > staleAfterMs(ctx.refreshIntervalMinutes) ? 'stale' : 'online';
+}
+
+export function buildRow(server: Server, status: ServerStatus | undefined, ctx: RowContext): GridRow {
+  const today = new Date(ctx.now);
+  const license = status?.license ?? null;
+  const terms = license?.terms ?? null;
+  const health = licenseHealth(license, ctx.warningDays, today);
+  const reach = reachOf(status, ctx);
+  const error = status?.error ?? null;
+  const authFailed = !!error && AUTH_KINDS.has(error.kind);
+  const licenseAt = status?.licenseAt ?? null;
+  // Offline, stale, or the last check did not read it (it failed): the license shown is an older read.
+  const licenseAged = !!license && (reach === 'stale' || licenseAt !== (status?.checkedAt ?? null));
+  const expiryDate = terms?.expiration_date ?? null;
+  const checkedAt = status?.checkedAt ?? null;
+  const version = status?.version ?? '';
+  const row: GridRow = {
+    id: server.id,
+    name: server.name,
+    site: server.site,
+    url: server.url,
+    hasCredentials: server.hasCredentials,
+    health,
+    reach,
+    authFailed,
+    licenseAged,
+    licenseAsOf: licenseAged ? `as of ${relativeTime(licenseAt, ctx.now)}` : '',
+    licenseAt,
+    expiryDate,
+    expiryText: describeExpiry(license, today),
+    expiryDays: expiryDate ? daysUntil(expiryDate, today) : null,
+    perpetual: !!terms && !expiryDate,
+    maxStreams: terms?.max_streams ?? null,
+    onlineCheckin: terms ? terms.online_checkin : null,
+    journalSeconds: terms?.journal_max_allowed_age ?? null,
+    journalText: terms ? describeDuration(terms.journal_max_allowed_age) : '',
+    version,
+    checkedAt,
+    checkedMs: checkedAt ? Date.parse(checkedAt) : 0,
+    checkedText: relativeTime(checkedAt, ctx.now),
+    checkedTitle: localTime(checkedAt),
+    error,
+    errorLabel: error ? errorSummary(error.kind) : '',
+    search: '',
+    nameKey: server.name.toLowerCase(),
+    severity: HEALTH_SEVERITY[health],
+  };
+  row.search = [server.name, server.site, server.url, version, health, reach, authFailed ? 'auth failed' : '', row.errorLabel].join('\u0001').toLowerCase();
+  return row;
+}
+
+interface CacheEntry {
+  server: Server;
+  status: ServerStatus | undefined;
+  ctxKey: string;
+  row: GridRow;
+}
+
+/**
+ * Builds rows, reusing the previous row object of every server whose record, status and context
+ * did not change: a status batch for 50 servers rebuilds 50 rows, not 5,000.
+ */
+export class RowBuilder {
+  private cache = new Map<string, CacheEntry>();
+
+  build(servers: readonly Server[], statuses: ReadonlyMap<string, ServerStatus>, ctx: RowContext): GridRow[] {
+    const ctxKey = `${ctx.now}|${ctx.warningDays}|${ctx.refreshIntervalMinutes}`;
+    const next = new Map<string, CacheEntry>();
+    const rows = new Array<GridRow>(servers.length);
+    for (let i = 0; i < servers.length; i++) {
+      const server = servers[i]!;
+      const status = statuses.get(server.id);
+      const old = this.cache.get(server.id);
+      const entry =
+        old && old.server === server && old.status === status && old.ctxKey === ctxKey ? old : { server, status, ctxKey, row: buildRow(server, status, ctx) };
+      next.set(server.id, entry);
+      rows[i] = entry.row;
+    }
+    this.cache = next;
+    return rows;
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * One operation's end, as one summary: counts per outcome (each a set of server ids the grid
+ * can filter to), every failure with its reason, and the results as CSV.
+ */
+import type { OperationSummary } from '../../electron/ipc/contract';
+import { errorSummary } from '../../electron/core/brainframe/errors';
+import { toCsv } from '../../electron/core/registry/csv';
+import { count } from './format';
+import type { Tone } from './states';
+
+export interface OutcomeGroup {
+  key: string;
+  label: string;
+  tone: Tone;
+  ids: string[];
+}
+
+export interface Failure {
+  serverId: string;
+  name: string;
+  kind: string;
+  label: string;
+  message: string;
+}
+
+export interface SummaryView {
+  title: string;
+  groups: OutcomeGroup[];
+  failures: Failure[];
+  /** Failed servers, cancelled ones included: what "Retry failed" runs again. */
+  failedIds: string[];
+}
+
+const verb = { apply: 'Applied', refresh: 'Read' } as const;
+
+export function summarise(summary: OperationSummary): SummaryView {
+  const ok: string[] = [];
+  const cancelled: string[] = [];
+  const byKind = new Map<string, string[]>();
+  const failures: Failure[] = [];
+  for (const r of summary.results) {
+    if (r.ok) {
+      ok.push(r.serverId);
+      continue;
+    }
+    const kind = r.error?.kind ?? 'UnknownError';
+    if (kind === 'Cancelled') {
+      cancelled.push(r.serverId);
+      continue;
+    }
+    const ids = byKind.get(kind) ?? [];
+    ids.push(r.serverId);
+    byKind.set(kind, ids);
+    failures.push({ serverId: r.serverId, name: r.name, kind, label: errorSummary(kind), message: r.error?.message ?? '' });
+  }
+  // In the order of the groups: the most common reason first.
+  const size = (kind: string) => byKind.get(kind)?.length ?? 0;
+  failures.sort((a, b) => size(b.kind) - size(a.kind) || a.label.localeCompare(b.label) || a.name.localeCompare(b.name));
+  const groups: OutcomeGroup[] = [];
+  if (ok.length) groups.push({ key: 'ok', label: summary.kind === 'apply' ? 'applied' : 'read', tone: 'ok', ids: ok });
+  for (const [kind, ids] of [...byKind].sort((a, b) => b[1].length - a[1].length || errorSummary(a[0]).localeCompare(errorSummary(b[0])))) groups.push({ key: kind, label: errorSummary(kind).toLowerCase(), tone: 'bad', ids });
+  if (cancelled.length) groups.push({ key: 'Cancelled', label: 'not done (cancelled)', tone: 'muted', ids: cancelled });
+
+  const { total, ok: okCount } = summary.counts;
+  const failed = summary.results.length - ok.length;
+  const what = summary.kind === 'apply' ? `key “${summary.key?.label ?? '?'}” to` : 'the license of';
+  const head = summary.cancelled ? 'Cancelled. ' : '';
+  const title = `${head}${verb[summary.kind]} ${what} ${count(okCount)} of ${count(total)} ${total === 1 ? 'server' : 'servers'}${failed ? ` · ${count(failed)} failed` : ''}`;
+  return { title, groups, failures, failedIds: [...failures.map((f) => f.serverId), ...cancelled] };
+}
+
+/** The operation's results as CSV, one row per server. */
+export function resultsCsv(summary: OperationSummary): string {
+  return toCsv([
+    ['Server', 'Address', 'Site', 'Outcome', 'License after', 'Expires', 'Error', 'Message', 'Finished'],
+    ...summary.results.map((r) => [
+      r.name,
+      r.url,
+      r.site,
+      r.ok ? 'ok' : r.error?.kind === 'Cancelled' ? 'cancelled' : 'failed',
+      r.license?.state ?? '',
+      r.license?.terms ? (r.license.terms.expiration_date ?? 'perpetual') : '',
+      r.error ? errorSummary(r.error.kind) : '',
+      r.error?.message ?? '',
+      r.finishedAt,
+    ]),
+  ]);
+}

@@ -1,0 +1,49 @@
+import { defineStore } from 'pinia';
+import { shallowRef } from 'vue';
+import type { KeyApplication, KeyInfo } from '../../electron/ipc/contract';
+import { api } from '../api';
+
+/** Keys as files: above this a file cannot be a license key, and is not even read. */
+export const MAX_KEY_FILE_BYTES = 64 * 1024;
+
+/**
+ * The key library: labels and fingerprints only. Key text passes through `add` to the main
+ * process and is never kept here.
+ */
+export const useKeysStore = defineStore('keys', () => {
+  const keys = shallowRef<readonly KeyInfo[]>([]);
+  /** Where each key was applied, newest first, loaded on demand. */
+  const applications = shallowRef<ReadonlyMap<string, readonly KeyApplication[]>>(new Map());
+
+  async function load(): Promise<void> {
+    keys.value = await api().keys.list();
+  }
+
+  /** Sends pasted text or a file's content to the vault; the caller must drop its copy. */
+  async function add(input: { text: string; fileName?: string; label?: string }): Promise<KeyInfo> {
+    const key = await api().keys.add(input);
+    await load();
+    return key;
+  }
+
+  async function remove(id: string): Promise<void> {
+    await api().keys.remove({ id });
+    await load();
+  }
+
+  async function loadApplications(id: string): Promise<readonly KeyApplication[]> {
+    const list = await api().keys.applications({ id });
+    applications.value = new Map(applications.value).set(id, list);
+    return list;
+  }
+
+  return { keys, applications, load, add, remove, loadApplications };
+});
+
+/** Reads a chosen or dropped file as a key's text, refusing what is too large to be one. */
+export async function readKeyFile(file: File): Promise<string> {
+  if (file.size > MAX_KEY_FILE_BYTES) {
+    throw new Error(`“${file.name}” is ${Math.ceil(file.size / 1024)} KiB, larger than any license key (at most 64 KiB of text). Choose the key file you were sent.`);
+  }
+  return file.text();
+}

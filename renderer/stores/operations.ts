@@ -1,0 +1,154 @@
+import { defineStore } from 'pinia';
+import { computed, shallowRef, triggerRef } from 'vue';
+import type { OperationCounts, OperationStarted, OperationSummary, ProgressEvent } from '../../electron/ipc/contract';
+import type { OperationKind } from '../../electron/core/fleet/fleet-operations';
+import { errorSummary } from '../../electron/core/brainframe/errors';
+import { api, ApiError } from '../api';
+
+export type LiveState = 'running' | 'ok' | 'failed' | 'cancelled';
+
+/** One server's part in the current (or last) operation, for its grid row. */
+export interface LiveStatus {
+  state: LiveState;
+  label: string;
+}
+
+export interface RunningOperation {
+  /** null until the main process has answered with the id. */
+  id: string | null;
+  kind: OperationKind;
+  keyLabel: string | null;
+  counts: OperationCounts;
+  cancelling: boolean;
+}
+
+const RUNNING_LABEL: Record<OperationKind, string> = { apply: 'applying…', refresh: 'reading…' };
+const OK_LABEL: Record<OperationKind, string> = { apply: 'applied', refresh: 'read' };
+
+/**
+ * Bulk operations started from this window: one at a time, its live progress per server, and
+ * its one summary at the end. Events may overtake the answer that names the operation, so
+ * they wait until it is known.
+ */
+export const useOperationsStore = defineStore('operations', () => {
+  const running = shallowRef<RunningOperation | null>(null);
+  /** Per server; mutated in place (5,000 events cost 5,000 map writes, not copies), re-rendered once a frame. */
+  const live = shallowRef(new Map<string, LiveStatus>());
+  const summary = shallowRef<OperationSummary | null>(null);
+  let early: (ProgressEvent | OperationSummary)[] = [];
+  let cancelWanted = false;
+  let frameQueued = false;
+
+  /** Re-renders the grid's live column at most once a frame, however many events arrive. */
+  function liveChanged(): void {
+    if (frameQueued) return;
+    frameQueued = true;
+    requestAnimationFrame(() => {
+      frameQueued = false;
+      triggerRef(live);
+    });
+  }
+
+  const busy = computed(() => running.value !== null);
+  const hasLive = computed(() => live.value.size > 0);
+
+  function apply(keyId: string, serverIds: readonly string[], keyLabel: string): Promise<void> {
+    return start('apply', keyLabel, serverIds.length, () => api().fleet.apply({ keyId, serverIds: [...serverIds] }));
+  }
+
+  function refresh(serverIds: readonly string[]): Promise<void> {
+    return start('refresh', null, serverIds.length, () => api().fleet.refresh({ serverIds: [...serverIds] }));
+  }
+
+  /** Runs the last operation again for its failures (the main process knows which). */
+  function retryFailed(): Promise<void> {
+    const last = summary.value;
+    if (!last) return Promise.reject(new ApiError('NotFound', 'There is no finished operation to retry.'));
+    const failed = last.results.filter((r) => !r.ok).length;
+    return start(last.kind, last.key?.label ?? null, failed, () => api().fleet.retry({ operationId: last.id }));
+  }
+
+  async function start(kind: OperationKind, keyLabel: string | null, total: number, call: () => Promise<OperationStarted>): Promise<void> {
+    if (running.value) throw new ApiError('Busy', 'Another operation is still running: wait for it to finish, or cancel it.');
+    summary.value = null;
+    live.value = new Map();
+    early = [];
+    cancelWanted = false;
+    running.value = { id: null, kind, keyLabel, counts: { total, done: 0, ok: 0, failed: 0, running: 0 }, cancelling: false };
+    let started: OperationStarted;
+    try {
+      started = await call();
+    } catch (err) {
+      running.value = null;
+      throw err;
+    }
+    if (!running.value) return;
+    running.value = { ...running.value, id: started.operationId, counts: started.counts };
+    const waiting = early;
+    early = [];
+    for (const event of waiting) {
+      if ('type' in event) onProgress(event);
+      else onDone(event);
+    }
+    if (cancelWanted && running.value?.id === started.operationId) await cancel();
+  }
+
+  function onProgress(event: ProgressEvent): void {
+    const op = running.value;
+    if (!op) return;
+    if (op.id === null) {
+      early.push(event);
+      return;
+    }
+    if (event.operationId !== op.id) return;
+    if (event.type === 'started') live.value.set(event.serverId, { state: 'running', label: RUNNING_LABEL[op.kind] });
+    else live.value.set(event.result.serverId, resultStatus(op.kind, event.result.ok, event.result.error?.kind));
+    liveChanged();
+    running.value = { ...op, counts: event.counts };
+  }
+
+  function onDone(done: OperationSummary): void {
+    const op = running.value;
+    if (!op) return;
+    if (op.id === null) {
+      early.push(done);
+      return;
+    }
+    if (done.id !== op.id) return;
+    for (const r of done.results) live.value.set(r.serverId, resultStatus(done.kind, r.ok, r.error?.kind));
+    triggerRef(live);
+    running.value = null;
+    summary.value = done;
+  }
+
+  /** Stops new requests and aborts those in flight. */
+  async function cancel(): Promise<void> {
+    const op = running.value;
+    if (!op) return;
+    running.value = { ...op, cancelling: true };
+    if (op.id === null) {
+      cancelWanted = true;
+      return;
+    }
+    try {
+      await api().fleet.cancel({ operationId: op.id });
+    } catch (err) {
+      // It finished meanwhile: its summary is on the way.
+      if (!(err instanceof ApiError && err.kind === 'NotFound')) throw err;
+    }
+  }
+
+  /** Closes the summary and clears the per-row results. */
+  function dismiss(): void {
+    summary.value = null;
+    live.value = new Map();
+  }
+
+  return { running, live, summary, busy, hasLive, apply, refresh, retryFailed, onProgress, onDone, cancel, dismiss };
+});
+
+function resultStatus(kind: OperationKind, ok: boolean, errorKind: string | undefined): LiveStatus {
+  if (ok) return { state: 'ok', label: OK_LABEL[kind] };
+  if (errorKind === 'Cancelled') return { state: 'cancelled', label: 'cancelled' };
+  return { state: 'failed', label: errorSummary(errorKind ?? 'UnknownError') };
+}

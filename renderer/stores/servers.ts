@@ -1,0 +1,116 @@
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { ConnectionTest, CsvReport, ErrorInfo, Server, ServerInput, ServerStatus } from '../../electron/ipc/contract';
+import { api } from '../api';
+
+/** One check of a server seen by this window (the main process keeps only the last one). */
+export interface CheckRecord {
+  at: string;
+  reachability: ServerStatus['reachability'];
+  state: string | null;
+  error: ErrorInfo | null;
+}
+
+const KEPT_CHECKS = 20;
+
+/** The registered servers and their last known statuses, as the main process keeps them. */
+export const useServersStore = defineStore('servers', () => {
+  /** Sorted by name, as the main process lists them. Replaced whole, never mutated. */
+  const servers = shallowRef<readonly Server[]>([]);
+  /** By server id. Replaced whole on each batch of changes. */
+  const statuses = shallowRef<ReadonlyMap<string, ServerStatus>>(new Map());
+  const loaded = ref(false);
+  /** Checks seen since start-up, newest first, per server; for the side panel's history. */
+  const checks = shallowRef<ReadonlyMap<string, readonly CheckRecord[]>>(new Map());
+  const byId = computed(() => new Map(servers.value.map((s) => [s.id, s])));
+
+  let reloading: Promise<void> | null = null;
+  let again = false;
+
+  /** Servers and statuses, at start-up. */
+  async function load(): Promise<void> {
+    const [list, all] = await Promise.all([api().servers.list(), api().status.list()]);
+    servers.value = list;
+    statuses.value = new Map(all.map((s) => [s.serverId, s]));
+    checks.value = new Map(all.filter((s) => s.checkedAt).map((s) => [s.serverId, [checkRecord(s)]]));
+    loaded.value = true;
+    // For profiles and benchmarks: the fleet's data has arrived (the grid marks its first paint).
+    performance.mark('bf:fleet-loaded');
+  }
+
+  /** Re-reads the list; calls while one is in flight coalesce into one more. */
+  function reloadServers(): Promise<void> {
+    if (reloading) {
+      again = true;
+      return reloading;
+    }
+    reloading = (async () => {
+      try {
+        do {
+          again = false;
+          servers.value = await api().servers.list();
+        } while (again);
+      } finally {
+        reloading = null;
+      }
+    })();
+    return reloading;
+  }
+
+  /** Merges statuses that changed (from an operation or the background refresh). */
+  function applyStatuses(changed: readonly ServerStatus[]): void {
+    if (changed.length === 0) return;
+    const next = new Map(statuses.value);
+    const log = new Map(checks.value);
+    for (const status of changed) {
+      const before = next.get(status.serverId);
+      next.set(status.serverId, status);
+      if (status.checkedAt && status.checkedAt !== before?.checkedAt) {
+        log.set(status.serverId, [checkRecord(status), ...(log.get(status.serverId) ?? [])].slice(0, KEPT_CHECKS));
+      }
+    }
+    statuses.value = next;
+    checks.value = log;
+  }
+
+  async function add(input: ServerInput): Promise<Server> {
+    const server = await api().servers.add(input);
+    await reloadServers();
+    return server;
+  }
+
+  async function update(id: string, changes: Partial<ServerInput>): Promise<Server> {
+    const server = await api().servers.update({ id, changes });
+    await reloadServers();
+    return server;
+  }
+
+  async function remove(ids: readonly string[]): Promise<void> {
+    try {
+      await api().servers.remove({ ids: [...ids] });
+    } finally {
+      await reloadServers();
+    }
+  }
+
+  /** Tries an address and credentials (or the stored ones of `id`) without saving. */
+  function test(input: Parameters<ReturnType<typeof api>['servers']['test']>[0]): Promise<ConnectionTest> {
+    return api().servers.test(input);
+  }
+
+  function previewCsv(text: string): Promise<CsvReport> {
+    return api().servers.previewCsv({ text });
+  }
+
+  async function importCsv(text: string): Promise<CsvReport> {
+    const report = await api().servers.importCsv({ text });
+    await reloadServers();
+    return report;
+  }
+
+  return { servers, statuses, checks, loaded, byId, load, reloadServers, applyStatuses, add, update, remove, test, previewCsv, importCsv };
+});
+
+function checkRecord(status: ServerStatus): CheckRecord {
+  return { at: status.checkedAt ?? '', reachability: status.reachability, state: status.error ? null : (status.license?.state ?? null), error: status.error };
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { applyPreview } from '../../renderer/model/apply-preview';
+import { buildRow, type GridRow } from '../../renderer/model/grid-row';
+import { license, makeServer, makeStatus } from './fake-bridge';
+import type { ServerStatus } from '../../electron/ipc/contract';
+
+const ctx = { now: Date.now(), warningDays: 30, refreshIntervalMinutes: 15 };
+
+function row(name: string, status: Partial<ServerStatus> | null): GridRow {
+  const server = makeServer({ name });
+  return buildRow(server, status ? makeStatus(server.id, status) : undefined, ctx);
+}
+
+describe('apply preview', () => {
+  it('counts the targets by state and says what will happen to each', () => {
+    const preview = applyPreview(
+      [
+        row('long', { license: license('valid', 200) }),
+        row('soon', { license: license('valid', 10) }),
+        row('old', { license: license('expired', -5) }),
+        row('none', { license: license('missing') }),
+        row('down', { license: license('valid', 300), reachability: 'offline' }),
+        row('locked', { license: null, error: { kind: 'UnauthorizedError', message: 'no' } }),
+        row('new', null),
+      ],
+      30,
+    );
+    expect(preview.total).toBe(7);
+    expect(preview.byHealth).toMatchObject({ valid: 2, expiring: 1, expired: 1, missing: 1, unknown: 2 });
+    expect(preview.lines.map((l) => l.text)).toEqual([
+      '2 valid licenses will be replaced',
+      '1 expiring license will be replaced',
+      '1 expired',
+      '1 without a license',
+      '2 never read (license unknown)',
+      '1 server was unreachable at the last check and may fail',
+      '1 server refused the login at the last check and may fail',
+    ]);
+    // Most serious first, then by name.
+    expect(preview.targets.map((t) => [t.name, t.level])).toEqual([
+      ['down', 'danger'],
+      ['long', 'danger'],
+      ['soon', 'warn'],
+      ['locked', 'info'],
+      ['new', null],
+      ['none', null],
+      ['old', null],
+    ]);
+    expect(preview.targets.find((t) => t.name === 'down')!.note).toBe('valid, expires in 300 days — will be replaced; offline, may fail');
+  });
+
+  it('warns when any valid license would be replaced, without pretending to know the key', () => {
+    const preview = applyPreview([row('soon', { license: license('valid', 10) }), row('none', { license: license('missing') })], 30);
+    expect(preview.replacingValid).toBe(1);
+    expect(preview.replacingLongValid).toBe(0);
+    expect(preview.needsAcknowledge).toBe(false);
+    expect(preview.warnings).toHaveLength(1);
+    expect(preview.warnings[0]!.level).toBe('warn');
+    expect(preview.warnings[0]!.text).toContain('1 server holds a license that is still valid');
+    expect(preview.warnings[0]!.text).toContain("never reads a key's terms");
+  });
+
+  it('warns more strongly, and asks for acknowledgement, when a license is valid beyond the warning window', () => {
+    const preview = applyPreview([row('long', { license: license('valid', 31) }), row('forever', { license: license('valid', null) })], 30);
+    expect(preview.replacingLongValid).toBe(2);
+    expect(preview.perpetual).toBe(1);
+    expect(preview.needsAcknowledge).toBe(true);
+    expect(preview.warnings.map((w) => w.level)).toEqual(['warn', 'danger']);
+    expect(preview.warnings[1]!.text).toBe(
+      '2 servers (1 perpetual) are still licensed for more than 30 days. If this key expires sooner, applying it brings their expiry forward.',
+    );
+    expect(preview.targets.find((t) => t.name === 'forever')!.note).toBe('perpetual license — will be replaced');
+  });
+
+  it('has nothing to warn about for servers without a valid license', () => {
+    const preview = applyPreview([row('old', { license: license('expired', -1) }), row('bad', { license: license('invalid') })], 30);
+    expect(preview.warnings).toEqual([]);
+    expect(preview.needsAcknowledge).toBe(false);
+    expect(preview.lines.every((l) => l.level === 'info')).toBe(true);
+  });
+});

@@ -1,0 +1,167 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { VueWrapper } from '@vue/test-utils';
+import ApplyDialog from '../../renderer/components/operations/ApplyDialog.vue';
+import KeyLibraryDialog from '../../renderer/components/keys/KeyLibraryDialog.vue';
+import ServerDialog from '../../renderer/components/servers/ServerDialog.vue';
+import { useGridStore } from '../../renderer/stores/grid';
+import { useKeysStore } from '../../renderer/stores/keys';
+import { useOperationsStore } from '../../renderer/stores/operations';
+import { useSelectionStore } from '../../renderer/stores/selection';
+import { useViewStore } from '../../renderer/stores/view';
+import { license, makeServer, makeStatus, type FakeMain } from './fake-bridge';
+import { mountWith, settle } from './mount';
+import { setup } from './setup';
+
+let wrapper: VueWrapper | null = null;
+afterEach(() => {
+  wrapper?.unmount();
+  wrapper = null;
+});
+
+function fleet(main: FakeMain): void {
+  const add = (name: string, status: Parameters<typeof makeStatus>[1]) => {
+    const s = makeServer({ name, site: name.startsWith('n') ? 'North' : 'South' });
+    main.servers.push(s);
+    main.statuses.push(makeStatus(s.id, status));
+  };
+  add('n-long', { license: license('valid', 200) });
+  add('n-soon', { license: license('valid', 5) });
+  add('s-expired', { license: license('expired', -2) });
+  add('s-down', { license: license('missing'), reachability: 'offline' });
+  main.keys = [
+    { id: '00000000-0000-4000-8000-00000000aaaa', label: 'Acme 2027', fingerprint: 'a'.repeat(64), shortFingerprint: 'aaaaaaaaaaaa', addedAt: '2025-01-01T00:00:00.000Z', bytes: 100 },
+    { id: '00000000-0000-4000-8000-00000000bbbb', label: 'Spare', fingerprint: 'b'.repeat(64), shortFingerprint: 'bbbbbbbbbbbb', addedAt: '2025-01-02T00:00:00.000Z', bytes: 100 },
+  ];
+}
+
+describe('ApplyDialog', () => {
+  it('previews exactly the frozen servers, warns, and applies to them whatever the grid does meanwhile', async () => {
+    const { main, pinia } = await setup(fleet);
+    await useKeysStore().load();
+    const grid = useGridStore();
+    const selection = useSelectionStore();
+    selection.set(grid.rows.map((r) => r.id));
+    const frozen = selection.freeze();
+    wrapper = mountWith(ApplyDialog, pinia, { props: { serverIds: frozen } });
+    await settle();
+
+    const text = wrapper.text();
+    expect(text).toContain('Apply a key to 4 servers');
+    for (const name of ['n-long', 'n-soon', 's-expired', 's-down']) expect(text).toContain(name);
+    expect(text).toContain('1 valid license will be replaced');
+    expect(text).toContain('1 expiring license will be replaced');
+    expect(text).toContain('1 server was unreachable at the last check and may fail');
+    expect(text).toContain('2 servers hold a license that is still valid');
+    expect(text).toContain('1 server is still licensed for more than 30 days');
+
+    const confirm = () => wrapper!.findAll('button').find((b) => b.text().startsWith('Apply'))!;
+    // No key chosen yet (two in the library), and the strong warning needs acknowledging.
+    expect(confirm().attributes('disabled')).toBeDefined();
+    await wrapper.findAll('input[type=radio]')[0]!.setValue(true);
+    expect(confirm().attributes('disabled')).toBeDefined();
+    await wrapper.get('.ack input').setValue(true);
+    expect(confirm().attributes('disabled')).toBeUndefined();
+    expect(confirm().text()).toBe('Apply “Acme 2027” to 4 servers');
+
+    // The grid moves on: another filter, another selection. The dialog's servers do not.
+    useViewStore().setSite('North');
+    selection.clear();
+    await settle();
+    await confirm().trigger('click');
+    await settle();
+    expect(main.callsTo('fleet.apply')).toEqual([{ keyId: '00000000-0000-4000-8000-00000000aaaa', serverIds: [...frozen] }]);
+    expect(useOperationsStore().running?.keyLabel).toBe('Acme 2027');
+    expect(wrapper.emitted('close')).toHaveLength(1);
+  });
+
+  it('shows the main process\'s refusal in the dialog', async () => {
+    const { main, pinia } = await setup(fleet);
+    await useKeysStore().load();
+    main.on('fleet.apply', () => {
+      throw { kind: 'NotFound', message: 'That key is no longer in the library. Add it again.' };
+    });
+    const ids = [useGridStore().rows.find((r) => r.name === 's-expired')!.id];
+    wrapper = mountWith(ApplyDialog, pinia, { props: { serverIds: ids, keyId: '00000000-0000-4000-8000-00000000bbbb' } });
+    await settle();
+    expect(wrapper.find('.ack').exists()).toBe(false);
+    await wrapper.findAll('button').find((b) => b.text().startsWith('Apply'))!.trigger('click');
+    await settle();
+    expect(wrapper.get('[role=alert]').text()).toContain('That key is no longer in the library. Add it again.');
+    expect(wrapper.emitted('close')).toBeUndefined();
+  });
+});
+
+describe('KeyLibraryDialog', () => {
+  it('sends pasted key text to the main process and keeps no copy', async () => {
+    const { main, pinia } = await setup();
+    const key = 'QUJDRA=='.repeat(8);
+    main.on('keys.add', ({ text }) => {
+      const info = { id: '00000000-0000-4000-8000-00000000cccc', label: 'key-123456789abc', fingerprint: 'c'.repeat(64), shortFingerprint: 'cccccccccccc', addedAt: '2025-01-01T00:00:00.000Z', bytes: text.length };
+      main.keys = [info];
+      return info;
+    });
+    wrapper = mountWith(KeyLibraryDialog, pinia);
+    await settle();
+    const textarea = wrapper.get('textarea');
+    await textarea.setValue(`${key}\n`);
+    await wrapper.findAll('button').find((b) => b.text().includes('Add pasted key'))!.trigger('click');
+    await settle();
+    expect(main.callsTo('keys.add')).toEqual([{ text: `${key}\n` }]);
+    expect((textarea.element as HTMLTextAreaElement).value).toBe('');
+    expect(wrapper.text()).toContain('key-123456789abc');
+    expect(wrapper.get('[role=status]').text()).toBe('Added key “key-123456789abc”.');
+    expect(JSON.stringify(pinia.state.value)).not.toContain('QUJDRA');
+  });
+
+  it('refuses a file too large to be a key without reading it', async () => {
+    const { main, pinia } = await setup();
+    wrapper = mountWith(KeyLibraryDialog, pinia);
+    await settle();
+    const input = wrapper.get('input[type=file]');
+    const big = new File([new Uint8Array(65 * 1024)], 'movie.mp4');
+    Object.defineProperty(input.element, 'files', { value: [big], configurable: true });
+    await input.trigger('change');
+    await settle();
+    expect(wrapper.get('[role=alert]').text()).toContain('“movie.mp4” is 65 KiB, larger than any license key');
+    expect(main.callsTo('keys.add')).toEqual([]);
+  });
+});
+
+describe('ServerDialog', () => {
+  it('checks the address as the main process does, before sending anything', async () => {
+    const { main, pinia } = await setup();
+    wrapper = mountWith(ServerDialog, pinia);
+    await settle();
+    const [name, url] = wrapper.findAll('input');
+    await name!.setValue('Lobby');
+    await url!.setValue('10.0.0.5');
+    await url!.trigger('blur');
+    expect(wrapper.text()).toContain('has no scheme: start it with http:// or https://');
+    expect(url!.attributes('aria-invalid')).toBe('true');
+    await wrapper.get('form').trigger('submit');
+    expect(main.callsTo('servers.add')).toEqual([]);
+    await url!.setValue('http://10.0.0.5');
+    await wrapper.get('form').trigger('submit');
+    await settle();
+    expect(main.callsTo('servers.add')).toEqual([{ name: 'Lobby', url: 'http://10.0.0.5', site: '', notes: '', tlsFingerprint: null, credentials: null }]);
+  });
+
+  it('never fills in the password when editing, and keeps the stored credentials when left blank', async () => {
+    const { main, pinia } = await setup((m) => m.servers.push(makeServer({ id: '00000000-0000-4000-8000-0000000000ee', name: 'Kept', url: 'https://10.0.0.9', hasCredentials: true })));
+    main.on('servers.update', ({ id }) => main.servers.find((s) => s.id === id)!);
+    main.on('servers.test', () => ({ version: '0.30.5', license: license('valid', 100) }));
+    wrapper = mountWith(ServerDialog, pinia, { props: { serverId: '00000000-0000-4000-8000-0000000000ee' } });
+    await settle();
+    expect((wrapper.get('input[type=password]').element as HTMLInputElement).value).toBe('');
+    expect(wrapper.text()).toContain('leave blank to keep them');
+    await wrapper.findAll('button').find((b) => b.text().includes('Test connection'))!.trigger('click');
+    await settle();
+    // Blank credentials: the main process uses the stored ones (by id); none travel from here.
+    expect(main.callsTo('servers.test')).toEqual([{ url: 'https://10.0.0.9', tlsFingerprint: null, id: '00000000-0000-4000-8000-0000000000ee' }]);
+    expect(wrapper.text()).toContain('Connected.');
+    await wrapper.get('form').trigger('submit');
+    await settle();
+    const [update] = main.callsTo('servers.update') as { changes: Record<string, unknown> }[];
+    expect(update!.changes).not.toHaveProperty('credentials');
+  });
+});

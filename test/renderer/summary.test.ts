@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { resultsCsv, summarise } from '../../renderer/model/summary';
+import type { ServerResult } from '../../electron/core/fleet/fleet-operations';
+import { license, summaryOf } from './fake-bridge';
+
+function result(name: string, error: string | null): ServerResult {
+  return {
+    serverId: `id-${name}`,
+    name,
+    url: `http://${name}`,
+    site: 'S',
+    ok: error === null,
+    license: error === null ? license('valid', 100) : null,
+    version: null,
+    error: error === null ? null : { kind: error, message: `${error} happened. Do something.` },
+    startedAt: null,
+    finishedAt: '2025-01-01T00:00:00.000Z',
+  };
+}
+
+describe('operation summary', () => {
+  it('counts each outcome, groups failures by reason and keeps every failure with its message', () => {
+    const view = summarise(
+      summaryOf({
+        results: [
+          result('a', null),
+          result('b', null),
+          result('c', 'UnauthorizedError'),
+          result('d', 'Unreachable'),
+          result('e', 'Unreachable'),
+          result('f', 'Cancelled'),
+          result('g', 'SomeNewServerError'),
+        ],
+      }),
+    );
+    expect(view.title).toBe('Applied key “Customer A 2026” to 2 of 7 servers · 5 failed');
+    expect(view.groups.map((g) => [g.label, g.ids.length, g.tone])).toEqual([
+      ['applied', 2, 'ok'],
+      ['server unreachable', 2, 'bad'],
+      ['somenewservererror', 1, 'bad'],
+      ['wrong username or password', 1, 'bad'],
+      ['not done (cancelled)', 1, 'muted'],
+    ]);
+    expect(view.failures.map((f) => [f.name, f.label])).toEqual([
+      ['d', 'Server unreachable'],
+      ['e', 'Server unreachable'],
+      ['g', 'SomeNewServerError'],
+      ['c', 'Wrong username or password'],
+    ]);
+    expect(view.failures[0]!.message).toBe('Unreachable happened. Do something.');
+    // Retry covers the cancelled servers too, as the main process does.
+    expect(view.failedIds.sort()).toEqual(['id-c', 'id-d', 'id-e', 'id-f', 'id-g']);
+  });
+
+  it('says when the operation was cancelled, and reads refreshes as reads', () => {
+    const view = summarise(summaryOf({ kind: 'refresh', key: null, cancelled: true, results: [result('a', null), result('b', 'Cancelled')] }));
+    expect(view.title).toBe('Cancelled. Read the license of 1 of 2 servers · 1 failed');
+    expect(view.groups.map((g) => g.label)).toEqual(['read', 'not done (cancelled)']);
+    expect(view.failures).toEqual([]);
+  });
+
+  it('exports the results as CSV, neutralising formulas', () => {
+    const csv = resultsCsv(summaryOf({ results: [result('=cmd', 'Unreachable'), result('ok', null)] }));
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toBe('Server,Address,Site,Outcome,License after,Expires,Error,Message,Finished');
+    expect(lines[1]).toBe("'=cmd,http://=cmd,S,failed,,,Server unreachable,Unreachable happened. Do something.,2025-01-01T00:00:00.000Z");
+    expect(lines[2]).toMatch(/^ok,http:\/\/ok,S,ok,valid,\d{4}-\d{2}-\d{2},,,/);
+  });
+});
