@@ -213,7 +213,9 @@ async function main(): Promise<void> {
     ['start-up', startupBenchmarks],
     ['renderer', () => measureRenderer(record)],
   ];
-  for (const [name, run] of sections) {
+  // `npm run bench -- renderer start-up` runs just those sections (BENCHMARKS.md is then partial).
+  const only = process.argv.slice(2);
+  for (const [name, run] of sections.filter(([name]) => only.length === 0 || only.some((o) => name.includes(o)))) {
     // One section failing must not hide the others' figures: it is reported as not measured.
     await run().catch((err: unknown) => record(`${name}: not measured`, err instanceof Error ? err.message.split('\n')[0]! : String(err), '', 'misses'));
   }

@@ -2,8 +2,10 @@
  * Shared set-ups for the browser tests: simulated fleets and the registry seeded to match.
  */
 import type { FleetCore } from '../../electron/core/fleet-core';
+import type { LicenseInfo } from '../../electron/core/brainframe/license';
 import type { SimServerOptions } from '../sim/server';
 import { startFleet, type Fleet } from '../sim/fleet';
+import { utcDateFromToday } from '../sim/keys';
 
 export interface SeededServer {
   name: string;
@@ -21,4 +23,40 @@ export async function seedFleet(core: FleetCore, servers: SeededServer[]): Promi
     ids.set(s.name, added.id);
   }
   return { fleet, ids };
+}
+
+/**
+ * A large fleet as the grid sees it after a refresh, written straight into the registry and the
+ * status cache (no servers need to answer to be looked at): every license state, 1 in 25
+ * unreachable, 1 in 50 refusing the login, 40 sites.
+ */
+export async function seedLargeFleet(core: FleetCore, count: number): Promise<void> {
+  const rows = ['name,url,site'];
+  for (let i = 0; i < count; i++) rows.push(`appliance-${String(i).padStart(4, '0')},http://10.${(i >> 8) & 255}.${i & 255}.${1 + (i % 200)},site-${String(i % 40).padStart(2, '0')}`);
+  const report = await core.registry.importCsv(rows.join('\n'));
+  if (report.accepted !== count) throw new Error(`seeded ${report.accepted} of ${count} servers`);
+  core.registry.list().forEach((server, i) => {
+    if (i % 25 === 24) core.status.record(server.id, { error: { kind: 'Unreachable', message: 'Server unreachable.' } });
+    else if (i % 50 === 13) core.status.record(server.id, { error: { kind: 'UnauthorizedError', message: 'Wrong username or password.' } });
+    else core.status.record(server.id, { license: licenseFor(i), version: '0.30.5' });
+  });
+  await core.status.flush();
+}
+
+function licenseFor(i: number): LicenseInfo {
+  const terms = (days: number | null) => ({ online_checkin: i % 7 === 0, max_streams: 4 + (i % 5) * 4, journal_max_allowed_age: 30 * 86_400, expiration_date: days === null ? null : utcDateFromToday(days) });
+  switch (i % 10) {
+    case 0:
+      return { state: 'expired', terms: terms(-(i % 60) - 1) };
+    case 1:
+      return { state: 'missing', terms: null };
+    case 2:
+      return { state: 'invalid', terms: null };
+    case 3:
+      return { state: 'valid', terms: terms(i % 20) };
+    case 4:
+      return { state: 'valid', terms: terms(null) };
+    default:
+      return { state: 'valid', terms: terms(40 + (i % 900)) };
+  }
 }

@@ -6,8 +6,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { closeBrowser, launchApp, rendererBuilt, type E2eApp } from './harness';
 import { FleetPage } from './fleet-page';
-import { utcDateFromToday } from '../sim/keys';
-import type { LicenseInfo } from '../../electron/core/brainframe/license';
+import { seedLargeFleet } from './fixtures';
 
 const COUNT = 5000;
 let app: E2eApp | null = null;
@@ -18,40 +17,9 @@ afterEach(async () => {
 });
 afterAll(() => closeBrowser());
 
-function licenseFor(i: number): LicenseInfo {
-  const terms = (days: number | null) => ({ online_checkin: i % 7 === 0, max_streams: 4 + (i % 5) * 4, journal_max_allowed_age: 30 * 86_400, expiration_date: days === null ? null : utcDateFromToday(days) });
-  switch (i % 10) {
-    case 0:
-      return { state: 'expired', terms: terms(-(i % 60) - 1) };
-    case 1:
-      return { state: 'missing', terms: null };
-    case 2:
-      return { state: 'invalid', terms: null };
-    case 3:
-      return { state: 'valid', terms: terms(i % 20) };
-    case 4:
-      return { state: 'valid', terms: terms(null) };
-    default:
-      return { state: 'valid', terms: terms(40 + (i % 900)) };
-  }
-}
-
 describe.skipIf(!rendererBuilt())('a 5,000-server fleet in the browser', () => {
   it('renders, filters, sorts, scrolls and selects without freezing', async () => {
-    app = await launchApp({
-      seed: async (core) => {
-        const rows = ['name,url,site'];
-        for (let i = 0; i < COUNT; i++) rows.push(`appliance-${String(i).padStart(4, '0')},http://10.${(i >> 8) & 255}.${i & 255}.${1 + (i % 200)},site-${String(i % 40).padStart(2, '0')}`);
-        const report = await core.registry.importCsv(rows.join('\n'));
-        expect(report.accepted).toBe(COUNT);
-        core.registry.list().forEach((server, i) => {
-          if (i % 25 === 24) core.status.record(server.id, { error: { kind: 'Unreachable', message: 'Server unreachable.' } });
-          else if (i % 50 === 13) core.status.record(server.id, { error: { kind: 'UnauthorizedError', message: 'Wrong username or password.' } });
-          else core.status.record(server.id, { license: licenseFor(i), version: '0.30.5' });
-        });
-        await core.status.flush();
-      },
-    });
+    app = await launchApp({ seed: (core) => seedLargeFleet(core, COUNT) });
     const { page } = app;
     const ui = new FleetPage(page);
     await ui.ready();
