@@ -93,14 +93,20 @@ export const useOperationsStore = defineStore('operations', () => {
     if (cancelWanted && running.value?.id === started.operationId) await cancel();
   }
 
-  function onProgress(event: ProgressEvent): void {
+  /** The running operation if the event is its own; while its id is unknown, the event waits in `early`. */
+  function ownerOf(event: ProgressEvent | OperationSummary, operationId: string): RunningOperation | null {
     const op = running.value;
-    if (!op) return;
+    if (!op) return null;
     if (op.id === null) {
       early.push(event);
-      return;
+      return null;
     }
-    if (event.operationId !== op.id) return;
+    return operationId === op.id ? op : null;
+  }
+
+  function onProgress(event: ProgressEvent): void {
+    const op = ownerOf(event, event.operationId);
+    if (!op) return;
     if (event.type === 'started') live.value.set(event.serverId, { state: 'running', label: RUNNING_LABEL[op.kind] });
     else live.value.set(event.result.serverId, resultStatus(op.kind, event.result.ok, event.result.error?.kind));
     liveChanged();
@@ -108,13 +114,7 @@ export const useOperationsStore = defineStore('operations', () => {
   }
 
   function onDone(done: OperationSummary): void {
-    const op = running.value;
-    if (!op) return;
-    if (op.id === null) {
-      early.push(done);
-      return;
-    }
-    if (done.id !== op.id) return;
+    if (!ownerOf(done, done.id)) return;
     for (const r of done.results) live.value.set(r.serverId, resultStatus(done.kind, r.ok, r.error?.kind));
     triggerRef(live);
     running.value = null;
