@@ -66,8 +66,14 @@ export function seconds(flag: string, text: string | undefined, max: number): nu
 }
 
 /** Standard input to its end. */
-export async function readStdin(): Promise<string> {
+export async function readStdin(maxBytes: number, what: string): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    size += (chunk as Buffer).length;
+    // A mistaken pipe (a whole disk image, /dev/zero) must not be read into memory without end.
+    if (size > maxBytes) throw new UsageError(`standard input is larger than ${Math.ceil(maxBytes / 1024)} KiB, too large for ${what}.`);
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }

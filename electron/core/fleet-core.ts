@@ -45,7 +45,7 @@ export class FleetCore implements Disposable {
         const gone = status.all().filter((s) => !known.has(s.serverId)).map((s) => s.serverId);
         if (gone.length) {
           status.forget(gone);
-          void alerts.forget(gone);
+          void alerts.forget(gone).catch(() => undefined); // a disk that refuses this memory must not crash the process
         }
       }),
     );
@@ -112,7 +112,8 @@ export class FleetCore implements Disposable {
   /** Cancels running operations and writes what is pending. */
   async close(): Promise<void> {
     await this.fleet.cancelAll();
-    await this.status.flush();
+    // Only a cache: a disk that refuses it at shutdown must not turn the work done into a failure.
+    await this.status.flush().catch(() => undefined);
     this.dispose();
   }
 
@@ -122,10 +123,13 @@ export class FleetCore implements Disposable {
   }
 
   private keep(op: Operation): Operation {
-    void op.done.then((summary) => {
-      this.summaries.set(summary.id, summary);
-      for (const id of [...this.summaries.keys()].slice(0, Math.max(0, this.summaries.size - KEPT_SUMMARIES))) this.summaries.delete(id);
-    });
+    void op.done.then(
+      (summary) => {
+        this.summaries.set(summary.id, summary);
+        for (const id of [...this.summaries.keys()].slice(0, Math.max(0, this.summaries.size - KEPT_SUMMARIES))) this.summaries.delete(id);
+      },
+      () => undefined, // a failed operation is its caller's to report; unhandled here it would crash the process
+    );
     return op;
   }
 }

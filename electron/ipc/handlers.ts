@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { AppError, toErrorInfo } from '../core/app-error';
-import { BrainFrameClient } from '../core/brainframe/client';
+import { BrainFrameClient, excerpt } from '../core/brainframe/client';
 import type { FleetCore } from '../core/fleet-core';
 import type { Operation } from '../core/fleet/fleet-operations';
 import { Emitter, type Disposable } from '../core/events';
@@ -53,8 +53,9 @@ export class IpcHandlers implements Disposable {
     const parsed = INPUT_SCHEMAS[command].safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
-      return { ok: false, error: { kind: 'InvalidInput', message: `Refused ${command}: ${issue?.message ?? 'invalid input'}${where}.` } };
+      // Keys and values named in the issue are the caller's: shown as short printable excerpts, never a flood.
+      const where = issue?.path.length ? ` (${excerpt(issue.path.join('.'), 80)})` : '';
+      return { ok: false, error: { kind: 'InvalidInput', message: `Refused ${command}: ${excerpt(issue?.message ?? 'invalid input', 200)}${where}.` } };
     }
     try {
       const handler = this.handlers[command] as (input: unknown) => Promise<unknown> | unknown;

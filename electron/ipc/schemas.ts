@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { settingsSchema } from '../core/settings/settings';
+import { MAX_CSV_BYTES } from '../core/registry/csv';
 import type { CommandChannel, Input } from './contract';
 
 /**
@@ -27,8 +28,8 @@ export const INPUT_SCHEMAS: { [C in CommandChannel]: z.ZodType<Input<C>> } = {
   'servers.update': z.strictObject({ id, changes: z.strictObject(serverFields).partial() }),
   'servers.remove': z.strictObject({ ids }),
   'servers.test': z.strictObject({ url: serverFields.url, credentials: serverFields.credentials, tlsFingerprint: serverFields.tlsFingerprint, id: id.optional() }),
-  'servers.previewCsv': z.strictObject({ text: text(20_000_000) }),
-  'servers.importCsv': z.strictObject({ text: text(20_000_000) }),
+  'servers.previewCsv': z.strictObject({ text: text(MAX_CSV_BYTES) }),
+  'servers.importCsv': z.strictObject({ text: text(MAX_CSV_BYTES) }),
   'status.list': nothing,
   'keys.list': nothing,
   'keys.add': z.strictObject({ text: text(1_000_000), label: text(1_000).optional(), fileName: text(1_000).optional() }),

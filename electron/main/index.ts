@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     window.on('close', () => {
       if (!window) return;
       const bounds = window.getNormalBounds();
-      void windowState.save({ ...bounds, maximized: window.isMaximized() });
+      void windowState.save({ ...bounds, maximized: window.isMaximized() }).catch(() => undefined); // a nicety: not worth a crash on a read-only disk
     });
     window.on('closed', () => (window = null));
     await (DEV_SERVER_URL ? window.loadURL(DEV_SERVER_URL) : window.loadFile(rendererIndex));

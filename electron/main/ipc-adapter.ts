@@ -14,13 +14,18 @@ export function registerIpc(
   trusted: { contents: () => WebContents[]; isAppUrl: (url: string) => boolean },
 ): Disposable {
   const isTrusted = (event: IpcMainInvokeEvent) => {
-    const frame = event.senderFrame;
-    return (
-      !!frame &&
-      trusted.contents().some((c) => c.id === event.sender.id) &&
-      frame === event.sender.mainFrame &&
-      trusted.isAppUrl(frame.url)
-    );
+    try {
+      const frame = event.senderFrame;
+      return (
+        !!frame &&
+        trusted.contents().some((c) => c.id === event.sender.id) &&
+        frame === event.sender.mainFrame &&
+        trusted.isAppUrl(frame.url)
+      );
+    } catch {
+      // Electron throws on any access to a frame that was disposed meanwhile: not ours to answer.
+      return false;
+    }
   };
   for (const channel of COMMAND_CHANNELS) {
     ipcMain.handle(channel, (event, input: unknown) => {

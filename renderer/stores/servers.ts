@@ -1,17 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { ConnectionTest, CsvReport, ErrorInfo, Server, ServerInput, ServerStatus } from '../../electron/ipc/contract';
+import type { ConnectionTest, CsvReport, Server, ServerInput, ServerStatus } from '../../electron/ipc/contract';
 import { api } from '../api';
-
-/** One check of a server seen by this window (the main process keeps only the last one). */
-export interface CheckRecord {
-  at: string;
-  reachability: ServerStatus['reachability'];
-  state: string | null;
-  error: ErrorInfo | null;
-}
-
-const KEPT_CHECKS = 20;
 
 /** The registered servers and their last known statuses, as the main process keeps them. */
 export const useServersStore = defineStore('servers', () => {
@@ -20,8 +10,6 @@ export const useServersStore = defineStore('servers', () => {
   /** By server id. Replaced whole on each batch of changes. */
   const statuses = shallowRef<ReadonlyMap<string, ServerStatus>>(new Map());
   const loaded = ref(false);
-  /** Checks seen since start-up, newest first, per server; for the side panel's history. */
-  const checks = shallowRef<ReadonlyMap<string, readonly CheckRecord[]>>(new Map());
   const byId = computed(() => new Map(servers.value.map((s) => [s.id, s])));
 
   let reloading: Promise<void> | null = null;
@@ -32,7 +20,6 @@ export const useServersStore = defineStore('servers', () => {
     const [list, all] = await Promise.all([api().servers.list(), api().status.list()]);
     servers.value = list;
     statuses.value = new Map(all.map((s) => [s.serverId, s]));
-    checks.value = new Map(all.filter((s) => s.checkedAt).map((s) => [s.serverId, [checkRecord(s)]]));
     loaded.value = true;
     // For profiles and benchmarks: the fleet's data has arrived (the grid marks its first paint).
     performance.mark('bf:fleet-loaded');
@@ -61,16 +48,8 @@ export const useServersStore = defineStore('servers', () => {
   function applyStatuses(changed: readonly ServerStatus[]): void {
     if (changed.length === 0) return;
     const next = new Map(statuses.value);
-    const log = new Map(checks.value);
-    for (const status of changed) {
-      const before = next.get(status.serverId);
-      next.set(status.serverId, status);
-      if (status.checkedAt && status.checkedAt !== before?.checkedAt) {
-        log.set(status.serverId, [checkRecord(status), ...(log.get(status.serverId) ?? [])].slice(0, KEPT_CHECKS));
-      }
-    }
+    for (const status of changed) next.set(status.serverId, status);
     statuses.value = next;
-    checks.value = log;
   }
 
   async function add(input: ServerInput): Promise<Server> {
@@ -108,9 +87,5 @@ export const useServersStore = defineStore('servers', () => {
     return report;
   }
 
-  return { servers, statuses, checks, loaded, byId, load, reloadServers, applyStatuses, add, update, remove, test, previewCsv, importCsv };
+  return { servers, statuses, loaded, byId, load, reloadServers, applyStatuses, add, update, remove, test, previewCsv, importCsv };
 });
-
-function checkRecord(status: ServerStatus): CheckRecord {
-  return { at: status.checkedAt ?? '', reachability: status.reachability, state: status.error ? null : (status.license?.state ?? null), error: status.error };
-}

@@ -381,7 +381,7 @@ describe('servers', () => {
     expectInputError(await run(['servers', 'import', badHeader]), /cannot be imported.*columns this app does not know: "nom", "adresse"/);
     expectInputError(await run(['servers', 'import', unclosed]), /cannot be imported.*not valid CSV/);
     expectInputError(await run(['servers', 'import', binary]), /not a text file/);
-    expectInputError(await run(['servers', 'import', join(files.path, 'absent.csv')]), /"absent.csv" cannot be read/);
+    expectInputError(await run(['servers', 'import', join(files.path, 'absent.csv')]), /“absent.csv” cannot be read/);
     expect(json<unknown[]>(await run(['servers', 'list', '--json']))).toHaveLength(3);
   });
 

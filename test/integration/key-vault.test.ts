@@ -320,12 +320,12 @@ describe('KeyVault', () => {
     const dataDir = join(data.path, 'recovery');
     const first = await KeyVault.open({ dataDir, secrets: keychain, audit });
     const kept = await first.addText(newKey(), 'Kept');
-    await first.addText(newKey(), 'Lost with the damage'); // the backup now holds only "Kept"
+    const alsoKept = await first.addText(newKey(), 'Also kept'); // the backup holds the latest version: both
     await fs.writeFile(join(dataDir, 'keys.json'), '{"version":1,"keys":[{"id":"../../etc/passwd"');
 
     const reopened = await KeyVault.open({ dataDir, secrets: keychain, audit });
     expect(reopened.recovered).toMatch(/^keys\.json could not be read .* moved to .*keys\.json\.corrupt-.* the last good version was loaded/);
-    expect(reopened.list()).toEqual([kept]);
+    expect(reopened.list()).toEqual([kept, alsoKept]);
     expect(await reopened.keyText(kept.id)).toBe(await first.keyText(kept.id));
     // A key path smuggled into keys.json is never trusted.
     await fs.writeFile(join(dataDir, 'keys.json'), JSON.stringify({ version: 1, keys: [{ ...kept, id: '../../escape' }] }));

@@ -270,6 +270,7 @@ describe('ServerRegistry: credentials', () => {
     const old = { username: 'admin', password: password() };
     const server = await registry.add({ name: 'Lobby', url: 'http://lobby', credentials: old });
     // A directory where the backup goes: every later save fails before touching servers.json.
+    await rm(`${file}.bak`);
     await mkdir(`${file}.bak`);
 
     secrets.written.clear();
@@ -340,7 +341,8 @@ describe('ServerRegistry: storage', () => {
     const reopened = await open();
     expect(reopened.list()).toEqual(registry.list());
     expect(reopened.list()).toHaveLength(21);
-    expect(((await readJson(`${file}.bak`)) as { servers: unknown[] }).servers).toHaveLength(20);
+    // The backup is a second copy of the latest version.
+    expect(((await readJson(`${file}.bak`)) as { servers: unknown[] }).servers).toHaveLength(21);
     expect((await readdir(dir)).sort()).toEqual(['audit.jsonl', 'servers.json', 'servers.json.bak']);
   });
 
@@ -348,7 +350,7 @@ describe('ServerRegistry: storage', () => {
     ['bad JSON', '{"version": 1, "servers": [', 'not valid JSON'],
     ['the wrong schema', JSON.stringify({ version: 1, servers: [{ id: 'x', name: 'Broken' }] }), 'does not match the expected format'],
     ['an unknown version', JSON.stringify({ version: 99, servers: [] }), 'does not match the expected format'],
-  ])('recovers from a servers.json with %s: moved aside, last good version loaded', async (_, bad, why) => {
+  ])('recovers from a servers.json with %s: moved aside, the backup of the latest version loaded', async (_, bad, why) => {
     const { registry, open, dir, file } = await setup();
     await registry.add({ name: 'First', url: 'http://first' });
     await registry.add({ name: 'Second', url: 'http://second' });
@@ -357,7 +359,7 @@ describe('ServerRegistry: storage', () => {
     const reopened = await open();
     expect(reopened.recovered).toContain(why);
     expect(reopened.recovered).toContain('the last good version was loaded');
-    expect(reopened.list().map((s) => s.name)).toEqual(['First']);
+    expect(reopened.list().map((s) => s.name)).toEqual(['First', 'Second']);
     const corrupt = (await readdir(dir)).filter((f) => f.startsWith('servers.json.corrupt-'));
     expect(corrupt).toHaveLength(1);
     expect(await readFile(join(dir, corrupt[0]!), 'utf8')).toBe(bad);

@@ -47,7 +47,7 @@ export function license(state: LicenseInfo['state'], expiresInDays: number | nul
 
 export function makeStatus(serverId: string, over: Partial<ServerStatus> = {}): ServerStatus {
   const now = new Date().toISOString();
-  return { serverId, license: license('valid'), licenseAt: now, version: '0.30.5', versionAt: now, reachability: 'online', error: null, checkedAt: now, ...over };
+  return { serverId, license: license('valid'), licenseAt: now, version: '0.30.5', versionAt: now, reachability: 'online', error: null, checkedAt: now, changes: [], ...over };
 }
 
 export class FakeMain {

@@ -1,6 +1,6 @@
 import { AppError } from '../../core/app-error';
 import type { FleetCore } from '../../core/fleet-core';
-import { readKeyFile } from '../../core/vault/key-file';
+import { MAX_KEY_FILE_BYTES, readKeyFile } from '../../core/vault/key-file';
 import type { KeyInfo } from '../../core/vault/key-vault';
 import { parseCommand, readStdin } from '../args';
 import { listCommand, withCore, type Command } from '../command';
@@ -8,7 +8,7 @@ import { localTime, print } from '../output';
 
 /** A key's text from FILE, or from standard input for `-`, with the file's name for a default label. */
 export async function readKeyArgument(file: string): Promise<{ text: string; fileName?: string }> {
-  return file === '-' ? { text: await readStdin() } : { text: await readKeyFile(file), fileName: file };
+  return file === '-' ? { text: await readStdin(MAX_KEY_FILE_BYTES, 'a license key') } : { text: await readKeyFile(file), fileName: file };
 }
 
 export function findKey(core: FleetCore, label: string): KeyInfo {

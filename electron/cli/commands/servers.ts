@@ -1,9 +1,9 @@
-import { promises as fs } from 'node:fs';
-import { basename } from 'node:path';
 import { AppError } from '../../core/app-error';
 import type { Credentials } from '../../core/brainframe/client';
 import type { FleetCore } from '../../core/fleet-core';
-import type { Server } from '../../core/registry/server';
+import { LIMITS, type Server } from '../../core/registry/server';
+import { MAX_CSV_BYTES } from '../../core/registry/csv';
+import { readTextFile } from '../../core/storage/text-file';
 import { UsageError, parseCommand, readStdin } from '../args';
 import { listCommand, withCore, type Command } from '../command';
 import { print, table } from '../output';
@@ -20,7 +20,7 @@ async function credentials(username: string | undefined, passwordStdin: boolean 
   if (username === undefined) throw new UsageError('--password-stdin needs --username USER.');
   if (!passwordStdin) throw new UsageError('--username needs --password-stdin: the password is read from standard input, never from an argument.');
   // Only the line end that `echo` or a password file adds; other whitespace may belong to the password.
-  return { username, password: (await readStdin()).replace(/\r?\n$/, '') };
+  return { username, password: (await readStdin(LIMITS.password * 4 + 2, 'a password')).replace(/\r?\n$/, '') };
 }
 
 const add: Command = {
@@ -69,12 +69,13 @@ Exit status: 0 when every row was imported, 1 when any was refused, 2 when the f
   async run(args) {
     const { values, positionals } = parseCommand(args, {}, ['FILE.csv']);
     const file = positionals[0]!;
-    let text: string;
-    try {
-      text = await fs.readFile(file, 'utf8');
-    } catch (err) {
-      throw new AppError('FileUnreadable', `"${basename(file)}" cannot be read (${(err as Error).message}). Check the path and that you may read it.`);
-    }
+    const text = await readTextFile(file, {
+      maxBytes: MAX_CSV_BYTES,
+      holds: 'server list',
+      unreadableKind: 'FileUnreadable',
+      invalidKind: 'InvalidCsv',
+      advice: 'Choose the CSV file of your servers (saved as "CSV (comma delimited)").',
+    });
     return withCore(values['data-dir'], async (core) => {
       const report = await core.registry.importCsv(text);
       const rows = report.rows.map((r) =>

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { LICENSE_STATES } from '../brainframe/license';
+import { storageError } from '../storage/durable-write';
 
 export const AUDIT_ACTIONS = ['server.add', 'server.update', 'server.remove', 'server.import', 'key.add', 'key.remove', 'license.apply'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -71,10 +72,14 @@ export class AuditLog {
   }
 
   private async write(entries: AuditEntry[]): Promise<void> {
-    await fs.mkdir(dirname(this.path), { recursive: true });
-    // Start on a fresh line if a crash left a torn one, so the torn one stays alone and is skipped.
-    const prefix = (await this.endsTorn()) ? '\n' : '';
-    await fs.appendFile(this.path, prefix + entries.map((e) => `${JSON.stringify(e)}\n`).join(''), { encoding: 'utf8', mode: 0o600 });
+    try {
+      await fs.mkdir(dirname(this.path), { recursive: true });
+      // Start on a fresh line if a crash left a torn one, so the torn one stays alone and is skipped.
+      const prefix = (await this.endsTorn()) ? '\n' : '';
+      await fs.appendFile(this.path, prefix + entries.map((e) => `${JSON.stringify(e)}\n`).join(''), { encoding: 'utf8', mode: 0o600 });
+    } catch (err) {
+      throw storageError(err, this.path);
+    }
   }
 
   private async endsTorn(): Promise<boolean> {

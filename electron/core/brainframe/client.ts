@@ -153,7 +153,9 @@ export class BrainFrameClient {
     if (status === 502) throw BrainFrameError.of('ServerNotReady', null, status);
     if (status >= 400) {
       const error = parseErrorBody(data);
-      if (error) throw BrainFrameError.of(error.title, error.description, status);
+      // The description is for people, but it comes from the server: kept short and printable, as it is
+      // stored with every server's status and history line.
+      if (error) throw BrainFrameError.of(error.title, error.description && excerpt(error.description, 500), status);
       throw BrainFrameError.of('UnknownError', `HTTP ${status}${excerpt(data) ? `, body "${excerpt(data)}"` : ' with an empty body'}`, status);
     }
     if (status >= 300) {
@@ -215,7 +217,7 @@ function parseErrorBody(data: string): { title: string; description?: string | n
 }
 
 /** A short, printable excerpt of an untrusted body: no control characters, no markup floods. */
-function excerpt(text: string | undefined, max = 120): string {
+export function excerpt(text: string | undefined, max = 120): string {
   const flat = String(text ?? '').replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }

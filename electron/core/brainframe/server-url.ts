@@ -10,7 +10,7 @@ const MAX_URL_LENGTH = 2048;
 export function normaliseServerUrl(input: string): string {
   const text = input.trim();
   // Messages repeat the address, never a password typed into it.
-  const shown = text.replace(/\/\/[^/@]*@/, '//…@').slice(0, 100);
+  const shown = redactUrl(text).slice(0, 100);
   const fail = (why: string) => BrainFrameError.of('InvalidUrl', `"${shown}" ${why}`);
   if (text.length === 0) throw BrainFrameError.of('InvalidUrl', 'the address is empty');
   if (text.length > MAX_URL_LENGTH) throw fail(`is longer than ${MAX_URL_LENGTH} characters`);
@@ -29,4 +29,16 @@ export function normaliseServerUrl(input: string): string {
   }
   // URL already lower-cases the host and drops default ports; `origin` has no trailing slash.
   return url.origin;
+}
+
+/**
+ * An address as it may be shown to people. Whatever comes before its last "@" may be a password,
+ * whatever the rest looks like (a password may hold "/", "@" or "#", and the scheme may be missing),
+ * so all of it up to there goes, the scheme apart.
+ */
+export function redactUrl(text: string): string {
+  const at = text.lastIndexOf('@');
+  if (at < 0) return text;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? '';
+  return `${scheme}…${text.slice(at)}`;
 }

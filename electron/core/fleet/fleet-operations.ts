@@ -231,10 +231,14 @@ export class FleetOperations implements Disposable {
       });
       // Servers never reached because of a cancel still get a result, so the summary is complete.
       for (const target of unique.slice(started)) op.finished(this.result(target, null, null, BrainFrameError.of('Cancelled').toInfo(), null), false);
-      await this.deps.cache.flush();
+      // The servers' results stand whatever the disk says: a cache that cannot be saved (a full or
+      // read-only disk) must not turn them into a failure. Its next save writes every status again.
+      await this.deps.cache.flush().catch(() => undefined);
     });
     this.running.add(op);
-    void op.done.finally(() => this.running.delete(op));
+    // `done` is the caller's to handle; this bookkeeping must not add an unhandled rejection of its own.
+    const forget = () => this.running.delete(op);
+    void op.done.then(forget, forget);
     return op;
   }
 

@@ -1,6 +1,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import { AppError } from '../app-error';
 import type { Credentials } from '../brainframe/client';
+import { redactUrl } from '../brainframe/server-url';
 import { duplicateNameError, nameKey, normaliseCredentials, normaliseFields, type ServerFields } from './server';
 
 const REQUIRED_COLUMNS = ['name', 'url'] as const;
@@ -59,7 +60,8 @@ export function planCsvImport(text: string, existing: ReadonlyMap<string, string
     const name = cell('name').trim();
     const url = cell('url').trim();
     const refuse = (kind: string, reason: string) => {
-      report.rows.push({ row, accepted: false, name, url, kind, reason });
+      // The report goes to the screen: a password typed into the address must not.
+      report.rows.push({ row, accepted: false, name, url: redactUrl(url), kind, reason });
       report.refused++;
     };
     if (record.length !== header.length) {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AppError } from '../app-error';
 import type { AuditInput, AuditLog } from '../audit/audit-log';
 import type { Credentials } from '../brainframe/client';
-import type { SecretStore } from '../secrets/secret-store';
+import { assertKeychainWritable, type SecretStore } from '../secrets/secret-store';
 import { JsonFile } from '../storage/json-file';
 import { toCsv } from './csv';
 import { planCsvImport, type CsvReport } from './csv-import';
@@ -48,22 +48,27 @@ type SecretWrite = [id: string, credentials: Credentials | null];
 
 /**
  * The fleet's servers, persisted in `servers.json`, with their credentials in the OS keychain.
- * Changes run one at a time; each writes the keychain first, then the file, and puts the keychain
- * back if the file write fails, so no server is ever saved without the credentials it claims to
- * have, and no removed server leaves its credentials behind.
+ * Changes run one at a time; each stores credentials in the keychain before the file and deletes
+ * them after it, and puts the keychain back if the file write fails, so no server is ever saved
+ * without the credentials it claims to have, and no removed server leaves its credentials behind.
  */
 export class ServerRegistry {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<() => void>();
+  private servers: readonly Server[] = [];
+  /** By id: bulk operations look up thousands of servers at a time. */
+  private byId = new Map<string, Server>();
 
   private constructor(
     private readonly file: JsonFile<typeof registryFileSchema>,
     private readonly secrets: SecretStore,
     private readonly audit: AuditLog,
-    private servers: readonly Server[],
+    servers: readonly Server[],
     /** Set when servers.json was unusable: what happened and where the bad copy went. */
     readonly recovered: string | null,
-  ) {}
+  ) {
+    this.setServers(servers);
+  }
 
   static async open({ dataDir, secrets, audit }: RegistryOptions): Promise<ServerRegistry> {
     const file = new JsonFile(join(dataDir, REGISTRY_FILE_NAME), registryFileSchema, () => ({ version: 1 as const, servers: [] }));
@@ -77,7 +82,7 @@ export class ServerRegistry {
   }
 
   get(id: string): Server | undefined {
-    const server = this.servers.find((s) => s.id === id);
+    const server = this.byId.get(id);
     return server && { ...server };
   }
 
@@ -151,6 +156,7 @@ export class ServerRegistry {
     const server = this.require(id);
     if (!server.hasCredentials) return null;
     const secret = await this.secrets.get(account(id));
+    if (secret === null) await assertKeychainWritable(this.secrets); // a locked keychain, not lost credentials
     const credentials = secret === null ? null : decodeCredentials(secret);
     if (!credentials) {
       throw new AppError(
@@ -208,11 +214,18 @@ export class ServerRegistry {
     return next;
   }
 
-  /** Keychain first, then the file; on any failure the keychain is put back and nothing changes. */
+  /**
+   * Credentials are stored before the file names them and deleted only once it no longer does, so
+   * a crash at any moment leaves at worst an unused secret, never a server whose credentials are
+   * gone. On a failure before the file is saved, stored ones are put back and nothing changes.
+   */
   private async commit(servers: Server[], secretWrites: SecretWrite[]): Promise<void> {
+    const deletes = secretWrites.filter(([, credentials]) => credentials === null).map(([id]) => id);
+    // A locked keychain deletes nothing without an error: refuse the change rather than leave secrets behind.
+    if (deletes.length) await assertKeychainWritable(this.secrets);
     const undo: (() => Promise<unknown>)[] = [];
     try {
-      for (const [id, credentials] of secretWrites) undo.push(await this.writeSecret(id, credentials));
+      for (const [id, credentials] of secretWrites) if (credentials) undo.push(await this.storeSecret(id, credentials));
       await this.file.save({ version: 1, servers });
     } catch (err) {
       for (const restore of undo.reverse()) {
@@ -221,7 +234,9 @@ export class ServerRegistry {
       }
       throw err;
     }
-    this.servers = servers;
+    this.setServers(servers);
+    // The change is saved: a delete that fails now leaves an unused secret, not a reason to report it failed.
+    for (const id of deletes) await this.secrets.delete(account(id)).catch(() => false);
     for (const listener of [...this.listeners]) {
       try {
         listener();
@@ -232,16 +247,20 @@ export class ServerRegistry {
     }
   }
 
-  /** Stores or deletes a server's credentials; resolves to the action that restores what was there. */
-  private async writeSecret(id: string, credentials: Credentials | null): Promise<() => Promise<unknown>> {
+  /** Stores a server's credentials; resolves to the action that restores what was there. */
+  private async storeSecret(id: string, credentials: Credentials): Promise<() => Promise<unknown>> {
     const previous = await this.secrets.get(account(id));
-    if (credentials) await this.secrets.set(account(id), encodeCredentials(credentials));
-    else await this.secrets.delete(account(id));
+    await this.secrets.set(account(id), encodeCredentials(credentials));
     return () => (previous === null ? this.secrets.delete(account(id)) : this.secrets.set(account(id), previous));
   }
 
+  private setServers(servers: readonly Server[]): void {
+    this.servers = servers;
+    this.byId = new Map(servers.map((s) => [s.id, s]));
+  }
+
   private require(id: string): Server {
-    const server = this.servers.find((s) => s.id === id);
+    const server = this.byId.get(id);
     if (!server) throw new AppError('NotFound', `No server has the id ${id}: it may have been removed. Refresh the list and try again.`);
     return server;
   }

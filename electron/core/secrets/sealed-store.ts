@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { AppError } from '../app-error';
-import type { SecretStore } from './secret-store';
+import { assertKeychainWritable, type SecretStore } from './secret-store';
 
 /**
  * Secrets too large for the keychain (license keys can be several KB; Windows' Credential Manager
@@ -56,6 +56,7 @@ export class SealedStore {
     const stored = await this.keychain.get(DATA_KEY_ACCOUNT);
     if (stored) return Buffer.from(stored, 'base64');
     if (!create) {
+      await assertKeychainWritable(this.keychain); // a locked keychain, not a lost key
       throw new AppError('SecretUnreadable', "The keychain no longer holds this app's data key, so stored keys cannot be opened. Add the keys again.");
     }
     const fresh = randomBytes(32);

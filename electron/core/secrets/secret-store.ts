@@ -19,14 +19,39 @@ export const MAX_KEYCHAIN_SECRET_BYTES = 2560;
 const HOW_TO_FIX =
   'On Linux, install and unlock a Secret Service (for example GNOME Keyring: apt-get install gnome-keyring libsecret-1-0) in your desktop session; ' +
   'on macOS unlock the login keychain; on Windows sign in to your account so Credential Manager is available. Nothing is saved without it.';
+const HOW_TO_UNLOCK =
+  'Unlock it, then try again: on Linux unlock the "Login" keyring (in Passwords and Keys, or by logging in to the desktop again); ' +
+  'on macOS unlock the login keychain in Keychain Access. Nothing is saved while it is locked.';
 
 export class KeychainUnavailableError extends AppError {
   constructor(detail: string) {
-    super('KeychainUnavailable', `No OS keychain is available (${detail.trim()}). ${HOW_TO_FIX}`);
+    const locked = /locked/i.test(detail); // libsecret: "…in a locked collection"; D-Bus: "…Error.IsLocked"
+    super('KeychainUnavailable', locked ? `The OS keychain is locked (${detail.trim()}). ${HOW_TO_UNLOCK}` : `No OS keychain is available (${detail.trim()}). ${HOW_TO_FIX}`);
   }
 }
 
+const PROBE_ACCOUNT = 'keychain-probe';
+
+/**
+ * Throws KeychainUnavailableError unless the keychain takes a write. A locked keychain answers a
+ * lookup with "nothing stored" and a delete with "nothing deleted", not with an error (libsecret,
+ * when its unlock prompt cannot be shown or is dismissed): before a secret is reported gone, or a
+ * delete is trusted, this tells a locked keychain from an empty one.
+ */
+export async function assertKeychainWritable(store: SecretStore): Promise<void> {
+  await store.set(PROBE_ACCOUNT, 'probe');
+  await store.delete(PROBE_ACCOUNT);
+}
+
 type Keytar = typeof KeytarModule;
+
+/**
+ * keytar calls run one at a time in this process. With the keychain locked, libsecret asks the
+ * desktop to unlock it, and another call made while that prompt is open waits on it: for ever
+ * where no prompt can be shown (gnome-keyring without a display), and on a desktop the user would
+ * face a pile of prompts. One at a time, the first call's outcome (unlocked, or refused) settles the rest.
+ */
+let turn: Promise<unknown> = Promise.resolve();
 
 /**
  * The real keychain through keytar (libsecret, Keychain Services, Credential Manager).
@@ -52,7 +77,13 @@ export class KeytarSecretStore implements SecretStore {
     return this.use((k) => k.deletePassword(this.service, account));
   }
 
-  private async use<T>(action: (keytar: Keytar) => Promise<T>): Promise<T> {
+  private use<T>(action: (keytar: Keytar) => Promise<T>): Promise<T> {
+    const call = turn.then(() => this.call(action));
+    turn = call.catch(() => undefined);
+    return call;
+  }
+
+  private async call<T>(action: (keytar: Keytar) => Promise<T>): Promise<T> {
     let keytar: Keytar;
     try {
       // Loaded on first use: a missing native library must be this clear error, not a crash at start-up.

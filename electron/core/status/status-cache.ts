@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { licenseInfoSchema, type LicenseInfo } from '../brainframe/license';
+import { LICENSE_STATES, licenseInfoSchema, type LicenseInfo } from '../brainframe/license';
 import type { ErrorInfo } from '../brainframe/errors';
 import { JsonFile } from '../storage/json-file';
 import { Emitter, type Disposable } from '../events';
@@ -22,6 +22,10 @@ const serverStatusSchema = z.object({
   error: z.object({ kind: z.string(), message: z.string() }).nullable(),
   /** When the server was last asked, whatever the outcome. */
   checkedAt: z.string().nullable(),
+  /** What the checks saw change, newest first: the server's history between the audited applies. */
+  changes: z
+    .array(z.object({ at: z.string(), reachability: z.enum(['online', 'offline', 'never']), state: z.enum(LICENSE_STATES).nullable(), errorKind: z.string().nullable() }))
+    .default([]),
 });
 export type ServerStatus = z.infer<typeof serverStatusSchema>;
 
@@ -37,6 +41,7 @@ export interface CheckOutcome {
 }
 
 const SAVE_DELAY_MS = 250;
+const KEPT_CHANGES = 10;
 
 /**
  * The last known picture of every server, persisted so the app opens showing the fleet as last
@@ -77,15 +82,21 @@ export class StatusCache implements Disposable {
     const previous = this.get(serverId);
     const time = at.toISOString();
     const answered = !outcome.error || !NO_ANSWER.has(outcome.error.kind);
+    const license = outcome.license ?? previous.license;
+    const change = { at: time, reachability: answered ? ('online' as const) : ('offline' as const), state: outcome.license?.state ?? null, errorKind: outcome.error?.kind ?? null };
+    const last = previous.changes[0];
+    // Only a change is worth a line: a fleet checked every 15 minutes would otherwise bury it.
+    const changed = !last || last.reachability !== change.reachability || last.errorKind !== change.errorKind || (change.state !== null && last.state !== change.state);
     const next: ServerStatus = {
       serverId,
-      license: outcome.license ?? previous.license,
+      license,
       licenseAt: outcome.license ? time : previous.licenseAt,
       version: outcome.version ?? previous.version,
       versionAt: outcome.version ? time : previous.versionAt,
       reachability: answered ? 'online' : 'offline',
       error: outcome.error ?? null,
       checkedAt: time,
+      changes: changed ? [change, ...previous.changes].slice(0, KEPT_CHANGES) : previous.changes,
     };
     this.statuses.set(serverId, next);
     this.scheduleSave(serverId);
@@ -104,12 +115,16 @@ export class StatusCache implements Disposable {
     const ids = this.pending;
     this.pending = [];
     if (ids.length === 0) return;
-    await this.file.save({ version: 1, statuses: this.all() });
-    this.changed.fire(ids);
+    try {
+      await this.file.save({ version: 1, statuses: this.all() });
+    } finally {
+      // The statuses changed in memory whether or not the disk took them: the window must still hear of it.
+      this.changed.fire(ids);
+    }
   }
 
   dispose(): void {
-    void this.flush();
+    void this.flush().catch(() => undefined); // at shutdown nobody is left to tell of a failed save
     this.changed.dispose();
   }
 
@@ -127,5 +142,5 @@ export function versionIsStale(status: ServerStatus, now = Date.now()): boolean 
 }
 
 function emptyStatus(serverId: string): ServerStatus {
-  return { serverId, license: null, licenseAt: null, version: null, versionAt: null, reachability: 'never', error: null, checkedAt: null };
+  return { serverId, license: null, licenseAt: null, version: null, versionAt: null, reachability: 'never', error: null, checkedAt: null, changes: [] };
 }

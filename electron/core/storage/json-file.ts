@@ -1,13 +1,13 @@
 import { promises as fs } from 'node:fs';
 import { basename } from 'node:path';
 import type { z } from 'zod';
-import { writeFileDurably } from './durable-write';
+import { storageError, writeFileDurably } from './durable-write';
 
 /**
  * A JSON document on disk that is never half-written: each save goes to a temporary file that
- * is flushed, then renamed over the old one; the previous good version is kept beside it as
- * `<name>.bak`. A file that does not parse or fails its schema is moved aside (never deleted)
- * and the last good version is loaded instead, with a notice for the user.
+ * is flushed, then renamed over the old one; a second copy of the same version is kept beside it
+ * as `<name>.bak`. A file that does not parse or fails its schema is moved aside (never deleted)
+ * and the backup is loaded instead, with a notice for the user.
  */
 export interface LoadResult<T> {
   value: T;
@@ -32,14 +32,15 @@ export class JsonFile<S extends z.ZodType> {
     const main = await this.readValid(this.path);
     if (main.ok) return { value: main.value, recovered: null };
     if (main.reason === 'absent') {
-      // A crash between the two renames of save() can leave only the backup.
+      // A crash between the two writes of the first save() can leave only the backup.
       const backup = await this.readValid(this.backupPath);
       return { value: backup.ok ? backup.value : this.empty(), recovered: null };
     }
-    const movedTo = `${this.path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    await fs.rename(this.path, movedTo);
+    const movedTo = await setAside(this.path);
     const backup = await this.readValid(this.backupPath);
-    const fallback = backup.ok ? 'the last good version was loaded' : 'no good earlier version existed, so it starts empty';
+    // A damaged backup is kept too, before the save below writes over it.
+    if (!backup.ok && backup.reason !== 'absent') await setAside(this.backupPath);
+    const fallback = backup.ok ? 'the last good version was loaded' : 'it had no usable backup, so it starts empty';
     const notice = `${basename(this.path)} could not be read (${main.reason}); it was moved to ${movedTo} and ${fallback}.`;
     const value = backup.ok ? backup.value : this.empty();
     await this.save(value);
@@ -54,18 +55,12 @@ export class JsonFile<S extends z.ZodType> {
   }
 
   private async write(value: z.output<S>): Promise<void> {
-    // The current version (valid: only save() writes it, load() moves bad ones aside) becomes the backup.
-    // Copied beside it and renamed, since a failed copyFile deletes its destination: the old backup.
-    const staged = `${this.backupPath}.tmp`;
-    const copied = await fs.copyFile(this.path, staged).then(
-      () => true,
-      (err: NodeJS.ErrnoException) => {
-        if (err.code === 'ENOENT') return false;
-        throw err;
-      },
-    );
-    if (copied) await fs.rename(staged, this.backupPath);
-    await writeFileDurably(this.path, `${JSON.stringify(value, null, 1)}\n`);
+    // The backup is this same version, not the one before: a file damaged later (a disk error, a
+    // sync tool, a hand edit) then falls back to everything saved, losing nothing. Backup first, so
+    // a save that fails on it leaves the file itself untouched.
+    const text = `${JSON.stringify(value, null, 1)}\n`;
+    await writeFileDurably(this.backupPath, text);
+    await writeFileDurably(this.path, text);
   }
 
   private async readValid(path: string): Promise<{ ok: true; value: z.output<S> } | { ok: false; reason: string }> {
@@ -86,4 +81,15 @@ export class JsonFile<S extends z.ZodType> {
     if (!parsed.success) return { ok: false, reason: `it does not match the expected format: ${parsed.error.issues[0]?.message ?? ''}` };
     return { ok: true, value: parsed.data };
   }
+}
+
+/** Moves a damaged file out of the way under a dated name, never deleting it. */
+async function setAside(path: string): Promise<string> {
+  const movedTo = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  try {
+    await fs.rename(path, movedTo);
+  } catch (err) {
+    throw storageError(err, path);
+  }
+  return movedTo;
 }
