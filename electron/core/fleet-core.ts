@@ -42,6 +42,7 @@ export class FleetCore implements Disposable {
     this.listeners.push(
       registry.onDidChange(() => {
         const known = new Set(registry.list().map((s) => s.id));
+        fleet.forgetClients(known);
         const gone = status.all().filter((s) => !known.has(s.serverId)).map((s) => s.serverId);
         if (gone.length) {
           status.forget(gone);

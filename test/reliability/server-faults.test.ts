@@ -165,11 +165,13 @@ describe('what the servers saw', () => {
     expect(sims.get('https-pinned')!.requests.length).toBeGreaterThan(0);
   });
 
-  it('an expiring session cost one fresh login per request, then the key took once', () => {
+  it('a session that expired mid-batch cost one fresh login, then the key took once', () => {
     const log = sims.get('session-expires')!;
     // Every request that presented a session was answered InvalidSessionError and followed by one Basic login.
     const withCookie = log.requests.filter((r) => r.headers.cookie);
     const withBasic = log.requests.filter((r) => r.headers.authorization?.startsWith('Basic '));
+    // The apply reused the refresh's session (as BrainFrame's own clients keep theirs), and it had expired.
+    expect(withCookie.length).toBeGreaterThan(0);
     expect(withBasic.length).toBe(log.requests.length - withCookie.length);
     for (const r of withCookie) expect(r.status).toBe(401);
     expect(log.putCount).toBe(1);

@@ -161,6 +161,11 @@ export class Operation implements Disposable {
  */
 export class FleetOperations implements Disposable {
   private readonly serverQueues = new Map<string, Promise<unknown>>();
+  /**
+   * One client per server, kept across operations, so its session cookie is used again as
+   * BrainFrame's own clients do: Basic once, then the cookie, one re-login when it expires.
+   */
+  private readonly clients = new Map<string, { key: string; client: BrainFrameClient }>();
   private readonly running = new Set<Operation>();
 
   constructor(private readonly deps: FleetDeps) {}
@@ -196,6 +201,11 @@ export class FleetOperations implements Disposable {
       return this.apply(key, again, options);
     }
     return this.refresh(again, options);
+  }
+
+  /** Drops the kept clients (and sessions) of servers no longer registered. */
+  forgetClients(registered: ReadonlySet<string>): void {
+    for (const id of this.clients.keys()) if (!registered.has(id)) this.clients.delete(id);
   }
 
   /** Cancels every running operation (at shutdown). */
@@ -259,8 +269,7 @@ export class FleetOperations implements Disposable {
     op.started(target.id);
     let result: ServerResult;
     try {
-      const credentials = await this.deps.credentials(target.id);
-      const client = new BrainFrameClient({ baseUrl: target.url, credentials, timeoutMs, tlsFingerprint: target.tlsFingerprint });
+      const client = this.clientFor(target, await this.deps.credentials(target.id), timeoutMs);
       const { license, version } = await work(client, signal, target);
       answeredIn = performance.now() - began;
       const status = this.deps.cache.record(target.id, version ? { license, version } : { license });
@@ -299,6 +308,16 @@ export class FleetOperations implements Disposable {
       startedAt,
       finishedAt: new Date().toISOString(),
     };
+  }
+
+  /** The server's kept client, or a new one when its address, pin, credentials or timeout changed. */
+  private clientFor(target: FleetTarget, credentials: Credentials | null, timeoutMs: number): BrainFrameClient {
+    const key = JSON.stringify([target.url, target.tlsFingerprint, credentials?.username ?? null, credentials?.password ?? null, timeoutMs]);
+    const kept = this.clients.get(target.id);
+    if (kept?.key === key) return kept.client;
+    const client = new BrainFrameClient({ baseUrl: target.url, credentials, timeoutMs, tlsFingerprint: target.tlsFingerprint });
+    this.clients.set(target.id, { key, client });
+    return client;
   }
 
   /** Queues work for one server behind any other operation's work on it. */
