@@ -3,7 +3,7 @@
  * harness): time from the data arriving to the first painted grid, a filter keystroke to the
  * updated grid, row elements in the DOM while scrolling, and the JS heap after load.
  */
-import { closeBrowser, launchApp, rendererBuilt } from '../e2e/harness';
+import { closeBrowser, launchApp } from '../e2e/harness';
 import { seedLargeFleet } from '../e2e/fixtures';
 
 type Record = (name: string, value: string, target?: string, verdict?: 'meets' | 'misses' | 'info') => void;
@@ -11,7 +11,6 @@ type Record = (name: string, value: string, target?: string, verdict?: 'meets' |
 const COUNT = 5000;
 
 export async function measureRenderer(record: Record): Promise<void> {
-  if (!rendererBuilt()) throw new Error('the renderer is not built: run npm run build');
   const app = await launchApp({ seed: (core) => seedLargeFleet(core, COUNT) });
   try {
     const { page } = app;

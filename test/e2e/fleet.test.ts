@@ -3,7 +3,7 @@
  * core, and simulated BrainFrame servers on loopback.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { closeBrowser, launchApp, rendererBuilt, type E2eApp, type LaunchOptions } from './harness';
+import { closeBrowser, launchApp, type E2eApp, type LaunchOptions } from './harness';
 import { seedFleet, type SeededServer } from './fixtures';
 import { FleetPage } from './fleet-page';
 import type { Fleet } from '../sim/fleet';
@@ -37,7 +37,7 @@ async function start(servers: SeededServer[], extra?: LaunchOptions['seed']): Pr
   return { ui, ids };
 }
 
-describe.skipIf(!rendererBuilt())('fleet operations in the browser', () => {
+describe('fleet operations in the browser', () => {
   it('refreshes a mixed fleet and shows each server as it is', async () => {
     const { ui } = await start([
       { name: 'Valid', site: 'North', options: { state: 'valid' } },

@@ -41,11 +41,13 @@ let browser: Browser | null = null;
 let bridgeScript: string | null = null;
 
 /** Whether the renderer was built (npm test builds it before the tests). */
-export function rendererBuilt(): boolean {
+function rendererBuilt(): boolean {
   return existsSync(join(RENDERER_DIR, 'index.html'));
 }
 
 export async function launchApp(options: LaunchOptions = {}): Promise<E2eApp> {
+  // Fail, never skip: a suite that quietly skipped its browser tests would prove nothing.
+  if (!rendererBuilt()) throw new Error('The renderer is not built: run `npm run build` first (`npm test` builds it).');
   const dir = await tempDir('bf-e2e-');
   const core = await FleetCore.open({ dataDir: dir.path, secrets: testKeychain() });
   await options.seed?.(core);

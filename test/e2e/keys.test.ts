@@ -3,7 +3,7 @@
  * window; remove with confirmation. Keys land in the real vault, sealed with the real keychain.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { closeBrowser, launchApp, rendererBuilt, type E2eApp } from './harness';
+import { closeBrowser, launchApp, type E2eApp } from './harness';
 import { FleetPage } from './fleet-page';
 import { mintKey } from '../sim/keys';
 
@@ -20,7 +20,7 @@ function wrapped(key: string): string {
   return `${key.match(/.{1,64}/g)!.join('\n')}\n`;
 }
 
-describe.skipIf(!rendererBuilt())('key library in the browser', () => {
+describe('key library in the browser', () => {
   it('adds keys by paste, by file and by drop, and removes one after confirmation', async () => {
     app = await launchApp();
     const ui = new FleetPage(app.page);

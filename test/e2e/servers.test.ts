@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { closeBrowser, launchApp, rendererBuilt, type E2eApp } from './harness';
+import { closeBrowser, launchApp, type E2eApp } from './harness';
 import { FleetPage } from './fleet-page';
 import { startFleet, type Fleet } from '../sim/fleet';
 import { utcDateFromToday } from '../sim/keys';
@@ -22,7 +22,7 @@ afterAll(() => closeBrowser());
 
 const ADMIN = { username: 'admin', password: 'correct horse battery' };
 
-describe.skipIf(!rendererBuilt())('servers in the browser', () => {
+describe('servers in the browser', () => {
   it('adds a server after validating its address and testing the connection', async () => {
     fleet = await startFleet({ count: 1, auth: ADMIN, state: 'valid', version: '0.31.2' });
     const url = fleet.urls[0]!;
