@@ -56,10 +56,11 @@ async function main(): Promise<void> {
       return choice.filePath;
     },
   });
+  const background = new BackgroundRefresh(core);
   const disposables: Disposable[] = [
     handlers,
     registerIpc(ipcMain, handlers, { contents, isAppUrl }),
-    new BackgroundRefresh(core),
+    background,
     new AlertNotifier(core, (alert) => {
       if (Notification.isSupported()) new Notification({ title: alert.title, body: alert.body }).show();
     }),
@@ -108,6 +109,8 @@ async function main(): Promise<void> {
   });
 
   await openWindow();
+  // The window opens on the last known picture; with background refresh on, a fresh one follows at once.
+  if (core.settings.get().refreshIntervalMinutes > 0) void background.runNow().catch(() => undefined);
 }
 
 /** Every session: our CSP on every response, no permission granted, nothing downloaded. */
