@@ -95,7 +95,10 @@ export class IpcHandlers implements Disposable {
 
   private readonly handlers: Handlers = {
     'app.info': () => ({ version: this.host.appVersion, dataDir: this.core.dataDir, platform: this.host.platform, notices: this.core.notices }),
-    'servers.list': () => this.core.registry.list(),
+    'servers.list': async () => {
+      await this.core.registry.reloadIfChanged(); // the command line may have changed it
+      return this.core.registry.list();
+    },
     'servers.add': (input) => this.core.registry.add(input),
     'servers.update': ({ id, changes }) => this.core.registry.update(id, changes),
     'servers.remove': async ({ ids }) => {
@@ -115,7 +118,10 @@ export class IpcHandlers implements Disposable {
     'servers.previewCsv': ({ text }) => this.core.registry.previewCsv(text),
     'servers.importCsv': ({ text }) => this.core.registry.importCsv(text),
     'status.list': () => this.core.status.all(),
-    'keys.list': () => this.core.vault.list(),
+    'keys.list': async () => {
+      await this.core.vault.reloadIfChanged();
+      return this.core.vault.list();
+    },
     'keys.add': ({ text, label, fileName }) => this.core.vault.addText(text, label, fileName),
     'keys.remove': ({ id }) => this.core.vault.remove(id),
     'keys.applications': ({ id }) => this.core.vault.applications(id),

@@ -209,9 +209,28 @@ export class ServerRegistry {
   }
 
   private serial<T>(action: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(action);
+    const next = this.queue.then(async () => {
+      await this.reloadFromDisk();
+      return action();
+    });
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * Takes in what another process (the command line, or the app beside it) saved since this one
+   * last read or wrote the file, so a change made there is neither overwritten nor unseen here.
+   * Every change runs it first; the app also runs it when the window asks for the list.
+   */
+  reloadIfChanged(): Promise<void> {
+    return this.serial(async () => undefined);
+  }
+
+  private async reloadFromDisk(): Promise<void> {
+    const fresh = await this.file.reloadIfChanged();
+    if (!fresh) return;
+    this.setServers(fresh.servers);
+    this.notify();
   }
 
   /**
@@ -237,6 +256,10 @@ export class ServerRegistry {
     this.setServers(servers);
     // The change is saved: a delete that fails now leaves an unused secret, not a reason to report it failed.
     for (const id of deletes) await this.secrets.delete(account(id)).catch(() => false);
+    this.notify();
+  }
+
+  private notify(): void {
     for (const listener of [...this.listeners]) {
       try {
         listener();

@@ -17,6 +17,8 @@ export interface LoadResult<T> {
 
 export class JsonFile<S extends z.ZodType> {
   private queue: Promise<unknown> = Promise.resolve();
+  /** The file as this process last read or wrote it, to notice another process's save. */
+  private seen: string | null = null;
 
   constructor(
     readonly path: string,
@@ -47,6 +49,18 @@ export class JsonFile<S extends z.ZodType> {
     return { value, recovered: notice };
   }
 
+  /**
+   * The file's content when another process (the desktop app and the command line share the data
+   * folder) saved it since this one last read or wrote it; null when it is as this process left it,
+   * or unreadable (load() deals with that at the next start).
+   */
+  async reloadIfChanged(): Promise<z.output<S> | null> {
+    if ((await fileSignature(this.path)) === this.seen) return null;
+    // Unreadable now: keep what this process holds; the save that follows reports the real problem.
+    const main = await this.readValid(this.path).catch(() => null);
+    return main?.ok ? main.value : null;
+  }
+
   /** Saves are serialised, so two quick saves never interleave their renames. */
   save(value: z.output<S>): Promise<void> {
     const next = this.queue.then(() => this.write(value));
@@ -61,11 +75,15 @@ export class JsonFile<S extends z.ZodType> {
     const text = `${JSON.stringify(value, null, 1)}\n`;
     await writeFileDurably(this.backupPath, text);
     await writeFileDurably(this.path, text);
+    this.seen = await fileSignature(this.path);
   }
 
   private async readValid(path: string): Promise<{ ok: true; value: z.output<S> } | { ok: false; reason: string }> {
     let text: string;
+    let signature: string | null;
     try {
+      // Stat first: a save by another process between the two then only causes one reload too many.
+      signature = signatureOf(await fs.stat(path));
       text = await fs.readFile(path, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, reason: 'absent' };
@@ -79,6 +97,7 @@ export class JsonFile<S extends z.ZodType> {
     }
     const parsed = this.schema.safeParse(json);
     if (!parsed.success) return { ok: false, reason: `it does not match the expected format: ${parsed.error.issues[0]?.message ?? ''}` };
+    if (path === this.path) this.seen = signature;
     return { ok: true, value: parsed.data };
   }
 }
@@ -92,4 +111,13 @@ async function setAside(path: string): Promise<string> {
     throw storageError(err, path);
   }
   return movedTo;
+}
+
+async function fileSignature(path: string): Promise<string | null> {
+  return signatureOf(await fs.stat(path).catch(() => null));
+}
+
+/** A rename gives a new inode; a write in place a new size or time. */
+function signatureOf(stat: { ino: number; size: number; mtimeMs: number } | null): string | null {
+  return stat ? `${stat.ino}:${stat.size}:${stat.mtimeMs}` : null;
 }

@@ -208,9 +208,22 @@ export class KeyVault {
 
   /** Changes run one at a time, so two adds of the same key cannot both pass the duplicate check. */
   private exclusive<T>(change: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(change);
+    const next = this.queue.then(async () => {
+      // Another process (the command line, or the app) may have changed the library meanwhile.
+      const fresh = await this.file.reloadIfChanged();
+      if (fresh) {
+        this.keys = fresh.keys;
+        this.changed.fire(this.list());
+      }
+      return change();
+    });
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** Takes in what another process saved since; the app runs it when the window asks for the list. */
+  reloadIfChanged(): Promise<void> {
+    return this.exclusive(async () => undefined);
   }
 }
 
