@@ -102,7 +102,7 @@ export class IpcHandlers implements Disposable {
     'servers.add': (input) => this.core.registry.add(input),
     'servers.update': ({ id, changes }) => this.core.registry.update(id, changes),
     'servers.remove': async ({ ids }) => {
-      for (const id of ids) await this.core.registry.remove(id);
+      await this.core.registry.removeMany(ids);
     },
     'servers.test': async ({ url, credentials, tlsFingerprint, id }) => {
       const stored = credentials === undefined && id ? await this.core.registry.credentials(id) : null;

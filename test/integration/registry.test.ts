@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { AuditLog } from '../../electron/core/audit/audit-log';
 import { KeychainUnavailableError, type SecretStore } from '../../electron/core/secrets/secret-store';
-import type { ServerDraft } from '../../electron/core/registry/server';
+import type { Server, ServerDraft } from '../../electron/core/registry/server';
 import { REGISTRY_FILE_NAME, ServerRegistry } from '../../electron/core/registry/server-registry';
 import { tempDir, testKeychain } from '../helpers/keyring';
 
@@ -240,6 +240,25 @@ describe('ServerRegistry: credentials', () => {
     await registry.remove(server.id);
     expect(await secrets.get(`server:${server.id}`)).toBeNull();
     expect(registry.list()).toEqual([]);
+  });
+
+  it('removes many servers in one save, with their credentials, and none when one id is unknown', async () => {
+    const { registry, secrets, audit, open } = await setup();
+    const added: Server[] = [];
+    for (const name of ['A', 'B', 'C', 'D']) added.push(await registry.add({ name, url: `http://${name.toLowerCase()}`, credentials: { username: 'admin', password: password() } }));
+    const [a, b, c, d] = added as [Server, Server, Server, Server];
+
+    await expect(registry.removeMany([a.id, 'missing'])).rejects.toMatchObject({ kind: 'NotFound' });
+    expect(registry.list()).toHaveLength(4);
+    expect(await secrets.get(`server:${a.id}`)).not.toBeNull();
+
+    await registry.removeMany([a.id, c.id, d.id]);
+    expect(registry.list().map((s) => s.name)).toEqual(['B']);
+    for (const gone of [a, c, d]) expect(await secrets.get(`server:${gone.id}`)).toBeNull();
+    expect(await secrets.get(`server:${b.id}`)).not.toBeNull();
+    expect((await open()).list().map((s) => s.name)).toEqual(['B']);
+    const removals = (await audit.read()).filter((e) => e.action === 'server.remove').map((e) => e.server?.name);
+    expect(removals).toEqual(['A', 'C', 'D']);
   });
 
   it('refuses incomplete or oversized credentials', async () => {
