@@ -3,7 +3,6 @@
  * with a data folder of its own (.demo-data/, or BF_FLEET_DATA_DIR), so the user's real servers,
  * keys and keychain entries are untouched. The fleet runs until Ctrl+C.
  */
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { FleetCore } from '../electron/core/fleet-core';
 import { KEYCHAIN_SERVICE_ENV } from '../electron/core/secrets/secret-store';
@@ -11,6 +10,7 @@ import { DATA_DIR_ENV } from '../electron/core/data-dir';
 import { startFleet } from '../test/sim/fleet';
 import { mintKey, utcDateFromToday } from '../test/sim/keys';
 import type { SimServerOptions } from '../test/sim/server';
+import { launchApp } from './launch-app';
 
 const COUNT = 40;
 const BASE_PORT = Number(process.env.BF_DEMO_PORT ?? 18400);
@@ -71,19 +71,14 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown());
   process.on('SIGTERM', () => void shutdown());
 
-  const app = spawn('npx', ['electron-vite', 'preview'], { stdio: 'inherit' });
-  app.on('exit', (code) => {
-    if (code !== 0) {
-      console.error(
-        `\nThe desktop app did not start (exit ${code}). Electron downloads its binary on first launch; without internet it cannot.\n` +
-          'The simulated fleet keeps running: try the command line on it, for example\n' +
-          `  BF_FLEET_DATA_DIR=${dataDir} ${KEYCHAIN_SERVICE_ENV}='${process.env[KEYCHAIN_SERVICE_ENV]}' npm run -s cli -- status --all\n` +
-          'Press Ctrl+C to stop the fleet.',
-      );
-    } else {
-      void shutdown();
-    }
-  });
+  const cliHint =
+    'The simulated fleet keeps running: try the command line on it, for example\n' +
+    `  BF_FLEET_DATA_DIR=${dataDir} ${KEYCHAIN_SERVICE_ENV}='${process.env[KEYCHAIN_SERVICE_ENV]}' npm run -s cli -- status --all\n` +
+    'Press Ctrl+C to stop the fleet.';
+  const result = await launchApp();
+  if (!result.launched) console.error(`\n${result.message}\n\n${cliHint}`);
+  else if (result.exitCode === 0) await shutdown();
+  else console.error(`\nThe desktop app exited with status ${result.exitCode}.\n${cliHint}`);
 }
 
 main().catch((err: unknown) => {
