@@ -8,7 +8,7 @@ import { useOperationsStore } from './stores/operations';
 import { useSelectionStore } from './stores/selection';
 import { useServersStore } from './stores/servers';
 import { useUiStore } from './stores/ui';
-import { plural } from './model/format';
+import { plural } from '../electron/common/format';
 
 /** Refreshes every server, the selection frozen now, or the servers given. */
 export async function refresh(scope: 'all' | 'selected' | readonly string[]): Promise<void> {

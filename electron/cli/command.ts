@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { AppError } from '../core/app-error';
+import { AppError } from '../common/errors';
 import { DATA_DIR_ENV, resolveDataDir } from '../core/data-dir';
 import { FleetCore } from '../core/fleet-core';
 import { parseCommand } from './args';

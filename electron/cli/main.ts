@@ -1,7 +1,7 @@
 // The headless command line over the desktop app's core, for scripted provisioning:
 // `npm run -s cli -- --help` in the repository, `bf-license --help` when installed.
 import { version } from '../../package.json';
-import { toErrorInfo } from '../core/app-error';
+import { toErrorInfo } from '../common/errors';
 import { UsageError } from './args';
 import { COMMON_HELP, type Command } from './command';
 import { fleetCommands } from './commands/fleet';

@@ -1,5 +1,6 @@
-import type { LicenseInfo } from '../core/brainframe/license';
-import { describeExpiry } from '../core/status/license-health';
+import type { LicenseInfo } from '../common/license';
+import { withoutControlChars } from '../common/text';
+import { describeExpiry } from '../common/license-health';
 
 export function print(text: string): void {
   process.stdout.write(`${text}\n`);
@@ -15,9 +16,7 @@ export function warn(text: string): void {
 }
 
 /** Flattened to one line: control characters from a server's answer must not drive the terminal. */
-export function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
-}
+export const oneLine = withoutControlChars;
 
 /** Aligned columns under upper-case headers, two spaces apart; the last column is not padded. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -30,12 +29,4 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
 export function expiryText(license: LicenseInfo | null): string {
   const date = license?.terms?.expiration_date;
   return date ? `${date} (${describeExpiry(license)})` : describeExpiry(license);
-}
-
-/** A local time to the second, "2025-11-28 23:18:01", for tables. */
-export function localTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }

@@ -1,5 +1,6 @@
 import type { Disposable } from '../core/events';
-import type { Operation, OperationCounts } from '../core/fleet/fleet-operations';
+import type { Operation } from '../core/fleet/fleet-operations';
+import type { OperationCounts } from '../common/types';
 
 const CLEAR_LINE = '\r\u001b[2K';
 

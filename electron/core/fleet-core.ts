@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { AuditLog } from './audit/audit-log';
-import { AppError } from './app-error';
-import { FleetOperations, type ApplyKey, type FleetTarget, type Operation, type OperationOptions, type OperationSummary } from './fleet/fleet-operations';
+import { AppError } from '../common/errors';
+import { FleetOperations, type ApplyKey, type FleetTarget, type Operation, type OperationOptions } from './fleet/fleet-operations';
 import { ServerRegistry } from './registry/server-registry';
 import type { SecretStore } from './secrets/secret-store';
 import { KeytarSecretStore } from './secrets/secret-store';
@@ -10,6 +10,7 @@ import { LicenseAlerts } from './status/license-alerts';
 import { StatusCache } from './status/status-cache';
 import { KeyVault } from './vault/key-vault';
 import type { Disposable } from './events';
+import type { OperationSummary } from '../common/types';
 
 export interface FleetCoreOptions {
   dataDir: string;

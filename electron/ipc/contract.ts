@@ -5,33 +5,24 @@
  * Nothing here carries a password or key text: servers show `hasCredentials`, keys their
  * fingerprints.
  */
-import type { AuditEntry } from '../core/audit/audit-log';
-import type { ErrorInfo } from '../core/brainframe/errors';
-import type { LicenseInfo } from '../core/brainframe/license';
-import type { OperationCounts, OperationSummary, ProgressEvent } from '../core/fleet/fleet-operations';
-import type { CsvReport } from '../core/registry/csv-import';
-import type { Server } from '../core/registry/server';
-import type { Settings } from '../core/settings/settings';
-import type { ServerStatus } from '../core/status/status-cache';
-import type { KeyApplication, KeyInfo } from '../core/vault/key-vault';
+import type { ErrorInfo } from '../common/errors';
+import type { LicenseInfo } from '../common/license';
+import type { Settings } from '../common/settings';
+import type {
+  AuditEntry,
+  Credentials,
+  CsvReport,
+  KeyApplication,
+  KeyInfo,
+  OperationCounts,
+  OperationSummary,
+  ProgressEvent,
+  Server,
+  ServerInput,
+  ServerStatus,
+} from '../common/types';
 
-export type { AuditEntry, CsvReport, ErrorInfo, KeyApplication, KeyInfo, LicenseInfo, OperationCounts, OperationSummary, ProgressEvent, Server, ServerStatus, Settings };
-
-/** Username and password as typed in a dialog: they go to the main process and never come back. */
-export interface CredentialsInput {
-  username: string;
-  password: string;
-}
-
-export interface ServerInput {
-  name: string;
-  url: string;
-  site?: string;
-  notes?: string;
-  tlsFingerprint?: string | null;
-  /** Omitted: keep the stored ones; null: remove them. */
-  credentials?: CredentialsInput | null;
-}
+export type { AuditEntry, Credentials, CsvReport, ErrorInfo, KeyApplication, KeyInfo, LicenseInfo, OperationCounts, OperationSummary, ProgressEvent, Server, ServerInput, ServerStatus, Settings };
 
 export interface AppInfo {
   version: string;
@@ -64,7 +55,7 @@ export interface Commands {
   /** Removes servers with their credentials and cached status. */
   'servers.remove': { input: { ids: string[] }; output: void };
   /** Tries an address (and credentials, or the stored ones of `id`) without saving anything. */
-  'servers.test': { input: { url: string; credentials?: CredentialsInput | null; tlsFingerprint?: string | null; id?: string }; output: ConnectionTest };
+  'servers.test': { input: { url: string; credentials?: Credentials | null; tlsFingerprint?: string | null; id?: string }; output: ConnectionTest };
   /** Decides each row of a CSV file without saving: the preview. */
   'servers.previewCsv': { input: { text: string }; output: CsvReport };
   /** Imports the rows the preview accepted. */

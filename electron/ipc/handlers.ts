@@ -1,11 +1,12 @@
 import { basename } from 'node:path';
-import { AppError, toErrorInfo } from '../core/app-error';
-import { BrainFrameClient, excerpt } from '../core/brainframe/client';
+import { AppError, toErrorInfo } from '../common/errors';
+import { BrainFrameClient } from '../core/brainframe/client';
 import type { FleetCore } from '../core/fleet-core';
 import type { Operation } from '../core/fleet/fleet-operations';
 import { Emitter, type Disposable } from '../core/events';
 import { COMMAND_CHANNELS, type CommandChannel, type EventChannel, type Events, type Input, type Output, type Result } from './contract';
 import { INPUT_SCHEMAS } from './schemas';
+import { excerpt } from '../common/text';
 
 /** What only the desktop shell can do, passed in so the handlers run anywhere (tests, browser e2e). */
 export interface HostServices {

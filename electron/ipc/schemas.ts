@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { settingsSchema } from '../core/settings/settings';
-import { MAX_CSV_BYTES } from '../core/registry/csv';
 import type { CommandChannel, Input } from './contract';
+import { MAX_CSV_BYTES } from '../common/limits';
 
 /**
  * Input schemas for every command: types and sizes only (the core validates meaning, with the

@@ -4,9 +4,9 @@
  * key is "better" — it warns whenever a license that is still valid would be replaced, and more
  * strongly when it is valid beyond the warning window (or perpetual).
  */
-import type { LicenseHealth } from '../../electron/core/status/license-health';
+import type { LicenseHealth } from '../../electron/common/license-health';
 import type { GridRow } from './grid-row';
-import { count, plural } from './format';
+import { count, plural } from '../../electron/common/format';
 import { HEALTH } from './states';
 
 export type PreviewLevel = 'danger' | 'warn' | 'info';

@@ -2,7 +2,7 @@
  * The grid's columns: label, width, how to sort, and what the CSV export writes. One list, so
  * the grid, the column chooser and the export cannot disagree.
  */
-import type { CsvValue } from '../../electron/core/registry/csv';
+import type { CsvValue } from '../../electron/common/csv';
 import type { GridRow } from './grid-row';
 import { AUTH_FAILED, HEALTH, REACH } from './states';
 

@@ -1,8 +1,8 @@
 /** The grid as CSV: the rows as filtered and sorted, the visible columns, with "as of" times. */
-import { toCsv } from '../../electron/core/registry/csv';
+import { toCsv } from '../../electron/common/csv';
 import type { GridRow } from './grid-row';
 import { COLUMN_BY_ID, type ColumnId } from './columns';
-import { isoDay } from './format';
+import { isoDay } from '../../electron/common/format';
 
 export function gridCsv(rows: readonly GridRow[], columns: readonly ColumnId[]): string {
   const cells = columns.flatMap((id) => COLUMN_BY_ID[id].csv);

@@ -3,10 +3,10 @@
  * for the relative times), never per render: the grid only reads fields.
  */
 import type { ErrorInfo, Server, ServerStatus } from '../../electron/ipc/contract';
-import { errorSummary } from '../../electron/core/brainframe/errors';
-import { daysUntil, describeDuration, describeExpiry, licenseHealth, type LicenseHealth } from '../../electron/core/status/license-health';
-import { localTime, relativeTime } from './format';
-import { AUTH_KINDS, HEALTH_SEVERITY, type Reach } from './states';
+import { classifyError, errorSummary } from '../../electron/common/errors';
+import { daysUntil, describeDuration, describeExpiry, licenseHealth, type LicenseHealth } from '../../electron/common/license-health';
+import { localTime, relativeTime } from '../../electron/common/format';
+import { HEALTH_SEVERITY, type Reach } from './states';
 
 export interface GridRow {
   id: string;
@@ -77,7 +77,7 @@ export function buildRow(server: Server, status: ServerStatus | undefined, ctx: 
   const health = licenseHealth(license, ctx.warningDays, today);
   const reach = reachOf(status, ctx);
   const error = status?.error ?? null;
-  const authFailed = !!error && AUTH_KINDS.has(error.kind);
+  const authFailed = !!error && classifyError(error.kind) === 'auth';
   const licenseAt = status?.licenseAt ?? null;
   // Offline, stale, or the last check did not read it (it failed): the license shown is an older read.
   const licenseAged = !!license && (reach === 'stale' || licenseAt !== (status?.checkedAt ?? null));

@@ -2,7 +2,7 @@
  * The words, icons and tones of every state the grid shows: always icon + word + colour, never
  * colour alone. Tones map to CSS colours that have light and dark variants.
  */
-import type { LicenseHealth } from '../../electron/core/status/license-health';
+import type { LicenseHealth } from '../../electron/common/license-health';
 
 export type { LicenseHealth };
 export type Tone = 'ok' | 'warn' | 'bad' | 'muted' | 'info';
@@ -35,8 +35,6 @@ export const REACH: Record<Reach, StateLook> = {
 
 export const AUTH_FAILED: StateLook = { word: 'auth failed', icon: 'lock', tone: 'bad' };
 
-/** Error kinds that mean "we reached it but may not log in". */
-export const AUTH_KINDS: ReadonlySet<string> = new Set(['UnauthorizedError', 'InvalidSessionError', 'InsufficientRoleError', 'CredentialsMissing']);
 
 /** The state filter chips, in the order shown. Health chips are exclusive; the last two overlap them. */
 export const CHIPS = ['expired', 'expiring', 'invalid', 'missing', 'valid', 'unknown', 'unreachable', 'auth'] as const;

@@ -3,9 +3,9 @@
  * can filter to), every failure with its reason, and the results as CSV.
  */
 import type { OperationSummary } from '../../electron/ipc/contract';
-import { errorSummary } from '../../electron/core/brainframe/errors';
-import { toCsv } from '../../electron/core/registry/csv';
-import { count } from './format';
+import { errorSummary } from '../../electron/common/errors';
+import { toCsv } from '../../electron/common/csv';
+import { count } from '../../electron/common/format';
 import type { Tone } from './states';
 
 export interface OutcomeGroup {

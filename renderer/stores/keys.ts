@@ -2,9 +2,8 @@ import { defineStore } from 'pinia';
 import { shallowRef } from 'vue';
 import type { KeyApplication, KeyInfo } from '../../electron/ipc/contract';
 import { api } from '../api';
+import { MAX_KEY_FILE_BYTES } from '../../electron/common/limits';
 
-/** Keys as files: above this a file cannot be a license key, and is not even read. */
-export const MAX_KEY_FILE_BYTES = 64 * 1024;
 
 /**
  * The key library: labels and fingerprints only. Key text passes through `add` to the main

@@ -1,9 +1,9 @@
 import { defineStore } from 'pinia';
 import { computed, shallowRef, triggerRef } from 'vue';
 import type { OperationCounts, OperationStarted, OperationSummary, ProgressEvent } from '../../electron/ipc/contract';
-import type { OperationKind } from '../../electron/core/fleet/fleet-operations';
-import { errorSummary } from '../../electron/core/brainframe/errors';
+import { errorSummary } from '../../electron/common/errors';
 import { api, ApiError } from '../api';
+import type { OperationKind } from '../../electron/common/types';
 
 export type LiveState = 'running' | 'ok' | 'failed' | 'cancelled';
 

@@ -1,14 +1,12 @@
 import { defineStore } from 'pinia';
 import { computed, shallowRef } from 'vue';
-import type { Settings } from '../../electron/ipc/contract';
+import { DEFAULT_SETTINGS, type Settings } from '../../electron/common/settings';
 import { api } from '../api';
 
-/** Used until the main process answers; the same values as the core's defaults. */
-const BEFORE_LOAD: Settings = { refreshIntervalMinutes: 15, expiryWarningDays: 30, concurrency: 16, timeoutSeconds: 15, notifications: true };
 
 /** The user's preferences, kept by the main process. */
 export const useSettingsStore = defineStore('settings', () => {
-  const settings = shallowRef<Settings>(BEFORE_LOAD);
+  const settings = shallowRef<Settings>(DEFAULT_SETTINGS) // until the main process answers;
   const warningDays = computed(() => settings.value.expiryWarningDays);
   const refreshIntervalMinutes = computed(() => settings.value.refreshIntervalMinutes);
 

@@ -2,10 +2,10 @@
  * Shared set-ups for the browser tests: simulated fleets and the registry seeded to match.
  */
 import type { FleetCore } from '../../electron/core/fleet-core';
-import type { LicenseInfo } from '../../electron/core/brainframe/license';
 import type { SimServerOptions } from '../sim/server';
 import { startFleet, type Fleet } from '../sim/fleet';
 import { utcDateFromToday } from '../sim/keys';
+import type { LicenseInfo } from '../../electron/common/license';
 
 export interface SeededServer {
   name: string;

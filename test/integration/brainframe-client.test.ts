@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import { BrainFrameClient, type ClientOptions } from '../../electron/core/brainframe/client';
-import { BrainFrameError } from '../../electron/core/brainframe/errors';
+import { BrainFrameError } from '../../electron/common/errors';
 import { mintKey } from '../sim/keys';
 import { startSimServer, type SimServer, type SimServerOptions } from '../sim/server';
 import { loadTestCert } from '../sim/tls';

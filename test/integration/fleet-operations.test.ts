@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FleetCore } from '../../electron/core/fleet-core';
-import type { OperationSummary, ProgressEvent, ServerResult } from '../../electron/core/fleet/fleet-operations';
 import type { SecretStore } from '../../electron/core/secrets/secret-store';
 import { startFleet, type Fleet } from '../sim/fleet';
 import { mintKey } from '../sim/keys';
 import type { SimServerOptions } from '../sim/server';
 import { tempDir, testKeychain } from '../helpers/keyring';
+import type { OperationSummary, ProgressEvent, ServerResult } from '../../electron/common/types';
 
 const PASSWORD = 'fleet-pass-7f3a9c';
 const WRONG_PASSWORD = 'not-the-password-51d2';
@@ -281,3 +281,38 @@ async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
+
+describe('a local failure (the keychain) says nothing about the server', () => {
+  it('keeps its reachability and last check, names the failure, and does not count as an answer', async () => {
+    const { FleetOperations } = await import('../../electron/core/fleet/fleet-operations');
+    const { StatusCache } = await import('../../electron/core/status/status-cache');
+    const { AuditLog } = await import('../../electron/core/audit/audit-log');
+    const { KeychainUnavailableError } = await import('../../electron/core/secrets/secret-store');
+    const { buildRow } = await import('../../renderer/model/grid-row');
+    const dir = await tempDir('bf-local-failure-');
+    dataDirs.push(dir);
+    const cache = await StatusCache.open(dir.path);
+    const ops = new FleetOperations({
+      credentials: async () => {
+        throw new KeychainUnavailableError('Cannot create an item in a locked collection');
+      },
+      cache,
+      audit: new AuditLog(join(dir.path, 'history.jsonl')),
+    });
+    // A server never checked (it refuses connections, but nobody asked it) and one known to be down.
+    const refused = fleet.urls[KIND_BY_CLASS.indexOf('refused')]!;
+    const never = { id: 'never-checked', name: 'never', url: refused, site: '', tlsFingerprint: null };
+    const down = { id: 'known-down', name: 'down', url: refused, site: '', tlsFingerprint: null };
+    cache.record(down.id, { error: { kind: 'Unreachable', message: 'x' } }, new Date('2026-01-01T00:00:00Z'));
+    const summary = await ops.refresh([never, down], { timeoutMs: 2000 }).done;
+    expect(summary.results.map((r) => r.error?.kind)).toEqual(['KeychainUnavailable', 'KeychainUnavailable']);
+    expect(cache.get(never.id)).toMatchObject({ reachability: 'never', checkedAt: null, error: { kind: 'KeychainUnavailable' } });
+    expect(cache.get(down.id)).toMatchObject({ reachability: 'offline', checkedAt: '2026-01-01T00:00:00.000Z', error: { kind: 'KeychainUnavailable' } });
+    // The grid shows it as it is: not online, not an authentication failure, and why.
+    const server = { ...never, notes: '', hasCredentials: true, createdAt: '', updatedAt: '' };
+    const row = buildRow(server, cache.get(never.id), { now: Date.now(), warningDays: 30, refreshIntervalMinutes: 15 });
+    expect(row).toMatchObject({ reach: 'never', authFailed: false, errorLabel: 'Keychain unavailable' });
+    cache.dispose();
+    ops.dispose();
+  });
+});

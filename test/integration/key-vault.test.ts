@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../electron/core/audit/audit-log';
 import { KeychainUnavailableError, type KeytarSecretStore, MAX_KEYCHAIN_SECRET_BYTES, type SecretStore } from '../../electron/core/secrets/secret-store';
-import { MAX_KEY_FILE_BYTES } from '../../electron/core/vault/key-file';
 import { KeyVault } from '../../electron/core/vault/key-vault';
 import { tempDir, testKeychain } from '../helpers/keyring';
+import { MAX_KEY_FILE_BYTES } from '../../electron/common/limits';
 
 // Every key text a test hands the vault, so the last check can prove none reached the disk.
 const usedKeys: string[] = [];

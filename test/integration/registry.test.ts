@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { AuditLog } from '../../electron/core/audit/audit-log';
 import { KeychainUnavailableError, type SecretStore } from '../../electron/core/secrets/secret-store';
-import type { Server, ServerDraft } from '../../electron/core/registry/server';
+import type { Server, ServerInput } from '../../electron/common/types';
 import { REGISTRY_FILE_NAME, ServerRegistry } from '../../electron/core/registry/server-registry';
 import { tempDir, testKeychain } from '../helpers/keyring';
 
@@ -156,7 +156,7 @@ describe('ServerRegistry: servers', () => {
 
   it('refuses bad names, sites, notes and fingerprints with what to do', async () => {
     const { registry } = await setup();
-    const bad = async (draft: ServerDraft, text: string) =>
+    const bad = async (draft: ServerInput, text: string) =>
       expect(registry.add(draft)).rejects.toMatchObject({ kind: 'InvalidInput', message: expect.stringContaining(text) });
     await bad({ name: '   ', url: 'http://a' }, 'has no name');
     await bad({ name: 'x'.repeat(101), url: 'http://a' }, 'at most 100');

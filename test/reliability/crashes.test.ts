@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FleetCore } from '../../electron/core/fleet-core';
-import type { Credentials } from '../../electron/core/brainframe/client';
+import type { Credentials } from '../../electron/common/types';
 import { KEYCHAIN_SERVICE_ENV, KeytarSecretStore } from '../../electron/core/secrets/secret-store';
 import { ROOT, TSX_ARGS, runCli, type CliRun } from '../helpers/cli';
 import { SecretScan } from '../helpers/secret-scan';

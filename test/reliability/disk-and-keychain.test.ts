@@ -8,7 +8,7 @@ import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { FleetCore } from '../../electron/core/fleet-core';
 import { KEYCHAIN_SERVICE_ENV, KeytarSecretStore } from '../../electron/core/secrets/secret-store';
-import type { Credentials } from '../../electron/core/brainframe/client';
+import type { Credentials } from '../../electron/common/types';
 import { CLI_ARGS, runCli, type CliOptions } from '../helpers/cli';
 import { SecretScan } from '../helpers/secret-scan';
 import { tempDir } from '../helpers/keyring';

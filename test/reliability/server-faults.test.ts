@@ -3,12 +3,12 @@
 // kind within its own timeout, the healthy ones succeed, the batch finishes, nothing is unhandled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetCore } from '../../electron/core/fleet-core';
-import type { OperationSummary, ServerResult } from '../../electron/core/fleet/fleet-operations';
 import { SecretScan } from '../helpers/secret-scan';
 import { tempDir, testKeychain } from '../helpers/keyring';
 import { mintKey } from '../sim/keys';
 import { startSimServer, type SimServer, type SimServerOptions } from '../sim/server';
 import { loadTestCert } from '../sim/tls';
+import type { OperationSummary, ServerResult } from '../../electron/common/types';
 
 const TIMEOUT_MS = 1500;
 /** Generous: other test files share the CPU. */

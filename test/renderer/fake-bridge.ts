@@ -5,7 +5,7 @@
  */
 import { createBridge, type Bridge, type CommandChannel, type EventChannel, type Events, type Input, type Output, type Result } from '../../electron/ipc/contract';
 import type { KeyInfo, OperationSummary, Server, ServerStatus, Settings } from '../../electron/ipc/contract';
-import type { LicenseInfo } from '../../electron/core/brainframe/license';
+import type { LicenseInfo } from '../../electron/common/license';
 
 type Handler<C extends CommandChannel> = (input: Input<C>) => Output<C> | Promise<Output<C>>;
 

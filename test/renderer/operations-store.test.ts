@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { useOperationsStore } from '../../renderer/stores/operations';
 import { startApp } from '../../renderer/startup';
 import { ApiError } from '../../renderer/api';
-import type { ProgressEvent, ServerResult } from '../../electron/core/fleet/fleet-operations';
 import { summaryOf } from './fake-bridge';
 import { setup } from './setup';
+import type { ProgressEvent, ServerResult } from '../../electron/common/types';
 
 const counts = (done: number, failed = 0, total = 3) => ({ total, done, ok: done - failed, failed, running: 0 });
 

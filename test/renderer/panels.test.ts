@@ -7,10 +7,10 @@ import { useGridStore } from '../../renderer/stores/grid';
 import { useOperationsStore } from '../../renderer/stores/operations';
 import { useSelectionStore } from '../../renderer/stores/selection';
 import { useViewStore } from '../../renderer/stores/view';
-import type { ServerResult } from '../../electron/core/fleet/fleet-operations';
 import { license, makeServer, makeStatus, summaryOf, type FakeMain } from './fake-bridge';
 import { mountWith, settle } from './mount';
 import { setup } from './setup';
+import type { ServerResult } from '../../electron/common/types';
 
 let wrapper: VueWrapper | null = null;
 afterEach(() => {

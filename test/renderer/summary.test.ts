@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resultsCsv, summarise } from '../../renderer/model/summary';
-import type { ServerResult } from '../../electron/core/fleet/fleet-operations';
 import { license, summaryOf } from './fake-bridge';
+import type { ServerResult } from '../../electron/common/types';
 
 function result(name: string, error: string | null): ServerResult {
   return {

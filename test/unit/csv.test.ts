@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { csvCell, toCsv } from '../../electron/core/registry/csv';
+import { csvCell, toCsv } from '../../electron/common/csv';
 
 describe('csvCell', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { StatusCache, VERSION_MAX_AGE_MS, versionIsStale } from '../../electron/core/status/status-cache';
-import type { LicenseInfo } from '../../electron/core/brainframe/license';
 import { tempDir } from '../helpers/keyring';
+import type { LicenseInfo } from '../../electron/common/license';
 
 const valid: LicenseInfo = { state: 'valid', terms: { online_checkin: false, max_streams: 4, journal_max_allowed_age: 86_400, expiration_date: '2030-01-01' } };
 const unreachable = { kind: 'Unreachable', message: 'Server unreachable.' };

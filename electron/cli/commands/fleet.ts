@@ -1,16 +1,15 @@
-import { AppError } from '../../core/app-error';
-import { errorSummary } from '../../core/brainframe/errors';
+import { AppError } from '../../common/errors';
+import { errorSummary } from '../../common/errors';
 import type { FleetCore } from '../../core/fleet-core';
-import type { Operation, OperationOptions, ServerResult } from '../../core/fleet/fleet-operations';
-import type { Server } from '../../core/registry/server';
-import { describeDuration, licenseHealth } from '../../core/status/license-health';
-import type { KeyInfo } from '../../core/vault/key-vault';
+import type { Operation, OperationOptions } from '../../core/fleet/fleet-operations';
+import { describeDuration, licenseHealth } from '../../common/license-health';
 import { RUN_OPTIONS, SELECTION_OPTIONS, UsageError, parseCommand, seconds, wholeNumber } from '../args';
 import { withCore, type Command } from '../command';
 import { expiryText, print, printJson, table } from '../output';
 import { showProgress } from '../progress';
 import { findKey, readKeyArgument } from './keys';
 import { findServer } from './servers';
+import type { ServerResult, Server, KeyInfo } from '../../common/types';
 
 const SELECTION_HELP = `  --all            Every registered server.
   --site SITE      The servers of one site.

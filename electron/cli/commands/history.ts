@@ -1,8 +1,10 @@
-import type { AuditEntry } from '../../core/audit/audit-log';
-import { errorSummary } from '../../core/brainframe/errors';
+import { errorSummary } from '../../common/errors';
 import { shortFingerprint } from '../../core/vault/key-vault';
 import { listCommand } from '../command';
-import { localTime } from '../output';
+import { localTime as formatLocalTime } from '../../common/format';
+import type { AuditEntry } from '../../common/types';
+
+const localTime = (iso: string) => formatLocalTime(iso, { seconds: true });
 
 function outcome({ action, outcome, detail }: AuditEntry): string {
   if (action !== 'license.apply') return detail ?? '';

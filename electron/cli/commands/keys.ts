@@ -1,10 +1,14 @@
-import { AppError } from '../../core/app-error';
+import { AppError } from '../../common/errors';
 import type { FleetCore } from '../../core/fleet-core';
-import { MAX_KEY_FILE_BYTES, readKeyFile } from '../../core/vault/key-file';
-import type { KeyInfo } from '../../core/vault/key-vault';
+import { readKeyFile } from '../../core/vault/key-file';
 import { parseCommand, readStdin } from '../args';
 import { listCommand, withCore, type Command } from '../command';
-import { localTime, print } from '../output';
+import { print } from '../output';
+import { localTime as formatLocalTime } from '../../common/format';
+import { MAX_KEY_FILE_BYTES } from '../../common/limits';
+import type { KeyInfo } from '../../common/types';
+
+const localTime = (iso: string) => formatLocalTime(iso, { seconds: true });
 
 /** A key's text from FILE, or from standard input for `-`, with the file's name for a default label. */
 export async function readKeyArgument(file: string): Promise<{ text: string; fileName?: string }> {

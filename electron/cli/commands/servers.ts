@@ -1,8 +1,7 @@
-import { AppError } from '../../core/app-error';
-import type { Credentials } from '../../core/brainframe/client';
+import { AppError } from '../../common/errors';
+import type { Credentials, Server } from '../../common/types';
+import { FIELD_LIMITS, MAX_CSV_BYTES } from '../../common/limits';
 import type { FleetCore } from '../../core/fleet-core';
-import { LIMITS, type Server } from '../../core/registry/server';
-import { MAX_CSV_BYTES } from '../../core/registry/csv';
 import { readTextFile } from '../../core/storage/text-file';
 import { UsageError, parseCommand, readStdin } from '../args';
 import { listCommand, withCore, type Command } from '../command';
@@ -20,7 +19,7 @@ async function credentials(username: string | undefined, passwordStdin: boolean 
   if (username === undefined) throw new UsageError('--password-stdin needs --username USER.');
   if (!passwordStdin) throw new UsageError('--username needs --password-stdin: the password is read from standard input, never from an argument.');
   // Only the line end that `echo` or a password file adds; other whitespace may belong to the password.
-  return { username, password: (await readStdin(LIMITS.password * 4 + 2, 'a password')).replace(/\r?\n$/, '') };
+  return { username, password: (await readStdin(FIELD_LIMITS.password * 4 + 2, 'a password')).replace(/\r?\n$/, '') };
 }
 
 const add: Command = {

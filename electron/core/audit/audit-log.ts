@@ -1,11 +1,9 @@
 import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { LICENSE_STATES } from '../brainframe/license';
+import { LICENSE_STATES } from '../../common/license';
+import { AUDIT_ACTIONS, type AuditEntry } from '../../common/types';
 import { storageError } from '../storage/durable-write';
-
-export const AUDIT_ACTIONS = ['server.add', 'server.update', 'server.remove', 'server.import', 'key.add', 'key.remove', 'license.apply'] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 const auditEntrySchema = z.object({
   time: z.string(),
@@ -18,9 +16,7 @@ const auditEntrySchema = z.object({
     error: z.object({ kind: z.string(), message: z.string() }).nullable(),
   }),
   detail: z.string().nullable(),
-});
-/** One line of the history. Never holds a password or key text: only ids, labels and fingerprints. */
-export type AuditEntry = z.infer<typeof auditEntrySchema>;
+}) satisfies z.ZodType<AuditEntry>;
 export type AuditInput = Omit<AuditEntry, 'time' | 'server' | 'key' | 'detail' | 'outcome'> &
   Partial<Pick<AuditEntry, 'server' | 'key' | 'detail'>> & { outcome?: Partial<AuditEntry['outcome']> };
 

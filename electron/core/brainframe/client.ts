@@ -1,19 +1,17 @@
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import http from 'node:http';
 import type { z } from 'zod';
-import { BrainFrameError } from './errors';
+import { BrainFrameError } from '../../common/errors';
 import { normaliseKeyText } from './key-text';
-import { errorBodySchema, licenseInfoSchema, versionSchema, type LicenseInfo } from './license';
-import { normaliseServerUrl } from './server-url';
-import { VerifyingHttpsAgent, normaliseFingerprint } from './tls-pin';
+import { errorBodySchema, licenseInfoSchema, versionSchema } from './license';
+import type { LicenseInfo } from '../../common/license';
+import { normaliseFingerprint, normaliseServerUrl } from '../../common/server-url';
+import { DEFAULT_TIMEOUT_MS } from '../../common/settings';
+import { excerpt } from '../../common/text';
+import type { Credentials } from '../../common/types';
+import { VerifyingHttpsAgent } from './tls-pin';
 
-export const DEFAULT_TIMEOUT_MS = 15_000;
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-export interface Credentials {
-  username: string;
-  password: string;
-}
 
 export interface ClientOptions {
   baseUrl: string;
@@ -214,12 +212,6 @@ function parseErrorBody(data: string): { title: string; description?: string | n
   } catch {
     return null;
   }
-}
-
-/** A short, printable excerpt of an untrusted body: no control characters, no markup floods. */
-export function excerpt(text: string | undefined, max = 120): string {
-  const flat = String(text ?? '').replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
 function formatSeconds(ms: number): string {

@@ -1,4 +1,4 @@
-import { BrainFrameError } from './errors';
+import { BrainFrameError } from '../../common/errors';
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 

@@ -1,8 +1,5 @@
 import { z } from 'zod';
-
-/** Wire names are kept everywhere (core, IPC, CLI JSON), so there is one vocabulary, BrainFrame's own. */
-export const LICENSE_STATES = ['valid', 'invalid', 'expired', 'missing'] as const;
-export type LicenseState = (typeof LICENSE_STATES)[number];
+import { LICENSE_STATES, type LicenseInfo, type LicenseTerms } from '../../common/license';
 
 const isoDate = z
   .string()
@@ -15,15 +12,13 @@ export const licenseTermsSchema = z.object({
   max_streams: z.number().int().nonnegative(),
   journal_max_allowed_age: z.number().nonnegative().finite(),
   expiration_date: isoDate.nullable(),
-});
-export type LicenseTerms = z.infer<typeof licenseTermsSchema>;
+}) satisfies z.ZodType<LicenseTerms>;
 
 export const licenseInfoSchema = z.object({
   state: z.enum(LICENSE_STATES),
   // An absent `terms` means the same as null: no license loaded.
   terms: licenseTermsSchema.nullable().optional().transform((t) => t ?? null),
-});
-export type LicenseInfo = z.infer<typeof licenseInfoSchema>;
+}) satisfies z.ZodType<LicenseInfo, unknown>;
 
 export const versionSchema = z.string().min(1).max(100);
 

@@ -1,16 +1,7 @@
 import https from 'node:https';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { BrainFrameError } from './errors';
-
-/** `AA:BB:…` upper-case, as Node's X509Certificate.fingerprint256 prints it; accepts any case, with or without colons. */
-export function normaliseFingerprint(input: string): string {
-  const hex = input.trim().replace(/^sha256[:=]?/i, '').replace(/[:\s]/g, '').toUpperCase();
-  if (!/^[0-9A-F]{64}$/.test(hex)) {
-    throw BrainFrameError.of('TlsError', 'a SHA-256 fingerprint is 64 hexadecimal digits, optionally separated by colons');
-  }
-  return hex.match(/../g)!.join(':');
-}
+import { BrainFrameError } from '../../common/errors';
 
 type SocketCallback = (err: Error | null, socket: Duplex) => void;
 

@@ -1,73 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { BrainFrameClient, DEFAULT_TIMEOUT_MS, type Credentials } from '../brainframe/client';
-import type { LicenseInfo } from '../brainframe/license';
-import { BrainFrameError, type ErrorInfo } from '../brainframe/errors';
-import { toErrorInfo } from '../app-error';
+import { BrainFrameClient } from '../brainframe/client';
+import type { LicenseInfo } from '../../common/license';
+import { BrainFrameError, serverAnswered, toErrorInfo, type ErrorInfo } from '../../common/errors';
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, SETTING_BOUNDS } from '../../common/settings';
+import type { Credentials, KeyRef, Server, OperationCounts, OperationKind, OperationSummary, ProgressEvent, ServerResult } from '../../common/types';
 import type { AuditLog } from '../audit/audit-log';
 import { versionIsStale, type StatusCache } from '../status/status-cache';
 import { RecentLatency, runPooled } from './pool';
 import { Emitter, type Disposable, type Event } from '../events';
 
-export const DEFAULT_CONCURRENCY = 16;
 /** A parked request still waits for its server, but no longer holds a slot; this bounds how many may. */
 const MAX_PARKED_FACTOR = 4;
 const MIN_PARK_MS = 50;
 
-/** What an operation needs to know of a server; the registry's Server fits. */
-export interface FleetTarget {
-  id: string;
-  name: string;
-  url: string;
-  site: string;
-  tlsFingerprint: string | null;
-}
+/** What an operation needs to know of a server. */
+export type FleetTarget = Pick<Server, 'id' | 'name' | 'url' | 'site' | 'tlsFingerprint'>;
 
 /** The key to apply: its text stays in the main process; only id, label and fingerprint are reported. */
-export interface ApplyKey {
-  id: string;
-  label: string;
-  fingerprint: string;
+export interface ApplyKey extends KeyRef {
   text: () => Promise<string>;
-}
-
-export type OperationKind = 'refresh' | 'apply';
-
-export interface ServerResult {
-  serverId: string;
-  name: string;
-  url: string;
-  site: string;
-  ok: boolean;
-  /** The license the server holds afterwards, as it reported it; null when it did not answer. */
-  license: LicenseInfo | null;
-  version: string | null;
-  error: ErrorInfo | null;
-  startedAt: string | null;
-  finishedAt: string;
-}
-
-export interface OperationCounts {
-  total: number;
-  done: number;
-  ok: number;
-  failed: number;
-  running: number;
-}
-
-export type ProgressEvent =
-  | { type: 'started'; operationId: string; serverId: string; counts: OperationCounts }
-  | { type: 'finished'; operationId: string; result: ServerResult; counts: OperationCounts };
-
-export interface OperationSummary {
-  id: string;
-  kind: OperationKind;
-  key: { id: string; label: string; fingerprint: string } | null;
-  cancelled: boolean;
-  counts: OperationCounts;
-  results: ServerResult[];
-  startedAt: string;
-  finishedAt: string;
 }
 
 export interface OperationOptions {
@@ -225,7 +177,8 @@ export class FleetOperations implements Disposable {
     options: OperationOptions,
     work: Work,
   ): Operation {
-    const concurrency = Math.max(1, Math.min(256, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY)));
+    const { min, max } = SETTING_BOUNDS.concurrency;
+    const concurrency = Math.max(min, Math.min(max, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY)));
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const unique = [...new Map(targets.map((t) => [t.id, t])).values()];
     const latency = new RecentLatency();
@@ -277,7 +230,8 @@ export class FleetOperations implements Disposable {
     } catch (err) {
       const error = toErrorInfo(err);
       const status = this.deps.cache.record(target.id, { error });
-      if (status.reachability === 'online') answeredIn = performance.now() - began;
+      // Only an answer tells the fleet's pace: not a timeout, nor a keychain that failed before any request.
+      if (serverAnswered(error.kind)) answeredIn = performance.now() - began;
       // After a failed apply the server still holds its previous license: report that.
       result = this.result(target, status.license, status.version, error, startedAt);
     }

@@ -1,8 +1,9 @@
 import { CsvError, parse } from 'csv-parse/sync';
-import { AppError } from '../app-error';
-import type { Credentials } from '../brainframe/client';
-import { redactUrl } from '../brainframe/server-url';
-import { duplicateNameError, nameKey, normaliseCredentials, normaliseFields, type ServerFields } from './server';
+import { AppError } from '../../common/errors';
+import type { Credentials, CsvReport } from '../../common/types';
+import { redactUrl } from '../../common/server-url';
+import { nameKey } from '../../common/text';
+import { duplicateNameError, normaliseCredentials, normaliseFields, type ServerFields } from './server';
 
 const REQUIRED_COLUMNS = ['name', 'url'] as const;
 const OPTIONAL_COLUMNS = ['site', 'notes', 'tls_fingerprint', 'username', 'password'] as const;
@@ -16,20 +17,6 @@ const isColumn = (name: string): name is Column => DATA_COLUMNS.includes(name);
 const FORMAT_HELP =
   'Save the sheet as "CSV (comma delimited)" with a header row naming the columns: name and url (required), ' +
   `${OPTIONAL_COLUMNS.join(', ')} (optional), in any order. Nothing was imported.`;
-
-/**
- * One data row's fate. `row` counts records as a spreadsheet numbers them: the header is row 1,
- * and a cell with a line break inside is still one row.
- */
-export type CsvRowResult =
-  | { row: number; accepted: true; name: string; url: string; site: string; hasCredentials: boolean }
-  | { row: number; accepted: false; name: string; url: string; kind: string; reason: string };
-
-export interface CsvReport {
-  rows: CsvRowResult[];
-  accepted: number;
-  refused: number;
-}
 
 export interface CsvPlan {
   report: CsvReport;

@@ -1,25 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AppError } from '../app-error';
+import { AppError } from '../../common/errors';
 import type { AuditInput, AuditLog } from '../audit/audit-log';
-import type { Credentials } from '../brainframe/client';
+import type { Credentials, CsvReport, Server, ServerInput } from '../../common/types';
+import { nameKey } from '../../common/text';
 import { assertKeychainWritable, type SecretStore } from '../secrets/secret-store';
 import { JsonFile } from '../storage/json-file';
-import { toCsv } from './csv';
-import { planCsvImport, type CsvReport } from './csv-import';
-import {
-  EDITABLE_FIELDS,
-  decodeCredentials,
-  duplicateNameError,
-  encodeCredentials,
-  nameKey,
-  normaliseCredentials,
-  normaliseFields,
-  serverSchema,
-  type Server,
-  type ServerDraft,
-} from './server';
+import { toCsv } from '../../common/csv';
+import { planCsvImport } from './csv-import';
+import { EDITABLE_FIELDS, decodeCredentials, duplicateNameError, encodeCredentials, normaliseCredentials, normaliseFields, serverSchema } from './server';
 
 export const REGISTRY_FILE_NAME = 'servers.json';
 
@@ -98,7 +88,7 @@ export class ServerRegistry {
     return this.list().filter((s) => s.site.toLowerCase() === key);
   }
 
-  add(draft: ServerDraft): Promise<Server> {
+  add(draft: ServerInput): Promise<Server> {
     return this.serial(async () => {
       const fields = normaliseFields(draft);
       this.assertNameFree(fields.name);
@@ -112,7 +102,7 @@ export class ServerRegistry {
   }
 
   /** Changes the given fields; `credentials: undefined` keeps them, `null` removes them, an object replaces them. */
-  update(id: string, patch: Partial<ServerDraft>): Promise<Server> {
+  update(id: string, patch: Partial<ServerInput>): Promise<Server> {
     return this.serial(async () => {
       const current = this.require(id);
       const fields = normaliseFields({

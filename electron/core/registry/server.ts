@@ -1,65 +1,44 @@
 import { z } from 'zod';
-import { AppError } from '../app-error';
-import type { Credentials } from '../brainframe/client';
-import { normaliseServerUrl } from '../brainframe/server-url';
-import { normaliseFingerprint } from '../brainframe/tls-pin';
+import { AppError } from '../../common/errors';
+import { FIELD_LIMITS } from '../../common/limits';
+import { normaliseFingerprint, normaliseServerUrl } from '../../common/server-url';
+import { hasControlChars } from '../../common/text';
+import type { Credentials, Server, ServerInput } from '../../common/types';
 import { MAX_KEYCHAIN_SECRET_BYTES } from '../secrets/secret-store';
 
-/**
- * A server as the registry stores it. Its credentials are never here: only `hasCredentials`;
- * the username and password live in the OS keychain.
- */
+/** A server as the registry file stores it (see Server): never its credentials, only `hasCredentials`. */
 export const serverSchema = z.object({
   id: z.uuid(),
   name: z.string().min(1),
-  /** Normalised origin, `http(s)://host[:port]`. */
   url: z.string(),
-  /** Free-text group, such as a customer's premises; '' when none. */
   site: z.string(),
   notes: z.string(),
-  /** Pinned SHA-256 fingerprint of the server's own certificate, `AA:BB:…`. */
   tlsFingerprint: z.string().nullable(),
   hasCredentials: z.boolean(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
-});
-export type Server = z.infer<typeof serverSchema>;
-
-/** What a user gives to add a server; optional fields default to empty. */
-export interface ServerDraft {
-  name: string;
-  url: string;
-  site?: string;
-  notes?: string;
-  tlsFingerprint?: string | null;
-  /** Stored in the keychain only. When editing: undefined keeps them, null removes them. */
-  credentials?: Credentials | null;
-}
+}) satisfies z.ZodType<Server>;
 
 /** The validated, normalised fields of a server that a user edits (credentials apart). */
 export type ServerFields = Pick<Server, 'name' | 'url' | 'site' | 'notes' | 'tlsFingerprint'>;
 export const EDITABLE_FIELDS = ['name', 'url', 'site', 'notes', 'tlsFingerprint'] as const satisfies readonly (keyof ServerFields)[];
-
-export const LIMITS = { name: 100, site: 100, notes: 2000, username: 200, password: 1000 } as const;
-
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 function invalid(message: string): AppError {
   return new AppError('InvalidInput', message);
 }
 
 /** The one validator behind add, edit, CSV preview and import. Throws AppError (InvalidInput, or InvalidUrl from normaliseServerUrl). */
-export function normaliseFields(draft: Omit<ServerDraft, 'credentials'>): ServerFields {
+export function normaliseFields(draft: Omit<ServerInput, 'credentials'>): ServerFields {
   const name = draft.name.trim().normalize('NFC');
   if (!name) throw invalid('The server has no name: give it one, such as the customer and room it is in.');
-  if (name.length > LIMITS.name) throw invalid(`The name is ${name.length} characters long: shorten it to at most ${LIMITS.name}.`);
-  if (CONTROL_CHARS.test(name)) throw invalid('The name contains a line break or another control character: use plain text.');
+  if (name.length > FIELD_LIMITS.name) throw invalid(`The name is ${name.length} characters long: shorten it to at most ${FIELD_LIMITS.name}.`);
+  if (hasControlChars(name)) throw invalid('The name contains a line break or another control character: use plain text.');
   const url = normaliseServerUrl(draft.url);
   const site = (draft.site ?? '').trim();
-  if (site.length > LIMITS.site) throw invalid(`The site is ${site.length} characters long: shorten it to at most ${LIMITS.site}.`);
-  if (CONTROL_CHARS.test(site)) throw invalid('The site contains a line break or another control character: use plain text.');
+  if (site.length > FIELD_LIMITS.site) throw invalid(`The site is ${site.length} characters long: shorten it to at most ${FIELD_LIMITS.site}.`);
+  if (hasControlChars(site)) throw invalid('The site contains a line break or another control character: use plain text.');
   const notes = (draft.notes ?? '').trim();
-  if (notes.length > LIMITS.notes) throw invalid(`The notes are ${notes.length} characters long: shorten them to at most ${LIMITS.notes}.`);
+  if (notes.length > FIELD_LIMITS.notes) throw invalid(`The notes are ${notes.length} characters long: shorten them to at most ${FIELD_LIMITS.notes}.`);
   return { name, url, site, notes, tlsFingerprint: normalisePin(draft.tlsFingerprint, url) };
 }
 
@@ -82,8 +61,8 @@ export function normaliseCredentials(input: Credentials): Credentials {
   const { password } = input;
   if (!username) throw invalid('The username is empty: enter the account name, or store no credentials.');
   if (!password) throw invalid('The password is empty: enter the password, or store no credentials.');
-  if (username.length > LIMITS.username) throw invalid(`The username is longer than ${LIMITS.username} characters: check it.`);
-  if (password.length > LIMITS.password) throw invalid(`The password is longer than ${LIMITS.password.toLocaleString('en')} characters: check it.`);
+  if (username.length > FIELD_LIMITS.username) throw invalid(`The username is longer than ${FIELD_LIMITS.username} characters: check it.`);
+  if (password.length > FIELD_LIMITS.password) throw invalid(`The password is longer than ${FIELD_LIMITS.password.toLocaleString('en')} characters: check it.`);
   const credentials = { username, password };
   // Windows' Credential Manager caps a secret in bytes; many multi-byte characters can pass the length caps.
   if (Buffer.byteLength(encodeCredentials(credentials), 'utf8') > MAX_KEYCHAIN_SECRET_BYTES) {
@@ -106,11 +85,6 @@ export function decodeCredentials(secret: string): Credentials | null {
   } catch {
     return null;
   }
-}
-
-/** Names are unique regardless of case (and Unicode composition). */
-export function nameKey(name: string): string {
-  return name.trim().normalize('NFC').toLowerCase();
 }
 
 export function duplicateNameError(existingName: string): AppError {

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { AppError } from '../app-error';
+import { AppError } from '../../common/errors';
 import { assertKeychainWritable, type SecretStore } from './secret-store';
 
 /**

@@ -1,5 +1,5 @@
 import type * as KeytarModule from 'keytar';
-import { AppError } from '../app-error';
+import { AppError } from '../../common/errors';
 
 /** The OS keychain, as the app uses it: small secrets under the app's own service name. */
 export interface SecretStore {

@@ -2,30 +2,17 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { JsonFile } from '../storage/json-file';
 import { Emitter } from '../events';
-import { DEFAULT_CONCURRENCY } from '../fleet/fleet-operations';
-import { DEFAULT_TIMEOUT_MS } from '../brainframe/client';
+import { DEFAULT_SETTINGS, SETTING_BOUNDS, type NumericSetting, type Settings } from '../../common/settings';
+
+const bounded = (name: NumericSetting) => z.number().int().min(SETTING_BOUNDS[name].min).max(SETTING_BOUNDS[name].max);
 
 export const settingsSchema = z.object({
-  /** Minutes between background refreshes of the whole fleet; 0 turns it off. */
-  refreshIntervalMinutes: z.number().int().min(0).max(24 * 60),
-  /** A license expiring within this many days is "expiring soon" and notifies once. */
-  expiryWarningDays: z.number().int().min(1).max(365),
-  /** Servers talked to at once by a bulk operation. */
-  concurrency: z.number().int().min(1).max(256),
-  /** Deadline of one request, connect and body together. */
-  timeoutSeconds: z.number().int().min(1).max(300),
-  /** Native notifications for licenses that become invalid, expire or are about to. */
+  refreshIntervalMinutes: bounded('refreshIntervalMinutes'),
+  expiryWarningDays: bounded('expiryWarningDays'),
+  concurrency: bounded('concurrency'),
+  timeoutSeconds: bounded('timeoutSeconds'),
   notifications: z.boolean(),
-});
-export type Settings = z.infer<typeof settingsSchema>;
-
-export const DEFAULT_SETTINGS: Settings = {
-  refreshIntervalMinutes: 15,
-  expiryWarningDays: 30,
-  concurrency: DEFAULT_CONCURRENCY,
-  timeoutSeconds: DEFAULT_TIMEOUT_MS / 1000,
-  notifications: true,
-};
+}) satisfies z.ZodType<Settings>;
 
 // Each field falls back to its default on its own, so one bad value never resets the others.
 const fileSchema = z.object({

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { JsonFile } from '../storage/json-file';
-import { daysUntil, licenseHealth } from './license-health';
-import type { ServerStatus } from './status-cache';
+import { daysUntil, licenseHealth } from '../../common/license-health';
+import type { ServerStatus } from '../../common/types';
 
 export type AlertCondition = 'invalid' | 'expired' | 'expiring';
 

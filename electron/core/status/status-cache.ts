@@ -1,38 +1,30 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { LICENSE_STATES, licenseInfoSchema, type LicenseInfo } from '../brainframe/license';
-import type { ErrorInfo } from '../brainframe/errors';
+import { licenseInfoSchema } from '../brainframe/license';
+import { LICENSE_STATES, type LicenseInfo } from '../../common/license';
+import { classifyError, type ErrorInfo } from '../../common/errors';
+import type { Reachability, ServerStatus } from '../../common/types';
 import { JsonFile } from '../storage/json-file';
 import { Emitter, type Disposable } from '../events';
 
-/** Did the server answer at its last check? `never`: not checked yet. */
-export type Reachability = 'online' | 'offline' | 'never';
+const REACHABILITY = ['online', 'offline', 'never'] as const satisfies readonly Reachability[];
 
 const serverStatusSchema = z.object({
   serverId: z.string(),
-  /** The last license the server reported; kept while it is offline, marked with its age. */
   license: licenseInfoSchema.nullable(),
-  /** When `license` was read from the server. */
   licenseAt: z.string().nullable(),
   version: z.string().nullable(),
-  /** When `version` was read; absent in files written before it existed. */
+  // Absent in files written before it existed.
   versionAt: z.string().nullable().default(null),
-  reachability: z.enum(['online', 'offline', 'never']),
-  /** The last check's error, or null when it succeeded. */
+  reachability: z.enum(REACHABILITY),
   error: z.object({ kind: z.string(), message: z.string() }).nullable(),
-  /** When the server was last asked, whatever the outcome. */
   checkedAt: z.string().nullable(),
-  /** What the checks saw change, newest first: the server's history between the audited applies. */
   changes: z
-    .array(z.object({ at: z.string(), reachability: z.enum(['online', 'offline', 'never']), state: z.enum(LICENSE_STATES).nullable(), errorKind: z.string().nullable() }))
+    .array(z.object({ at: z.string(), reachability: z.enum(REACHABILITY), state: z.enum(LICENSE_STATES).nullable(), errorKind: z.string().nullable() }))
     .default([]),
-});
-export type ServerStatus = z.infer<typeof serverStatusSchema>;
+}) satisfies z.ZodType<ServerStatus, unknown>;
 
 const fileSchema = z.object({ version: z.literal(1), statuses: z.array(serverStatusSchema) });
-
-/** Client-side kinds that mean no BrainFrame answer came back at all. */
-const NO_ANSWER = new Set(['Unreachable', 'Timeout', 'ServerNotReady', 'TlsError', 'BadResponse', 'UnknownError', 'Cancelled']);
 
 export interface CheckOutcome {
   license?: LicenseInfo;
@@ -77,13 +69,19 @@ export class StatusCache implements Disposable {
     return [...this.statuses.values()];
   }
 
-  /** Records what one check or apply learnt. Fields it did not learn keep their last known value. */
+  /**
+   * Records what one check or apply learnt. Fields it did not learn keep their last known value.
+   * A local failure (a locked keychain, say) never reached the server: its reachability and the
+   * time it was last asked stay as they were, and only the error is new.
+   */
   record(serverId: string, outcome: CheckOutcome, at = new Date()): ServerStatus {
     const previous = this.get(serverId);
     const time = at.toISOString();
-    const answered = !outcome.error || !NO_ANSWER.has(outcome.error.kind);
+    const errorClass = outcome.error ? classifyError(outcome.error.kind) : null;
+    const asked = errorClass !== 'local';
+    const reachability: Reachability = !asked ? previous.reachability : errorClass === 'no-answer' ? 'offline' : 'online';
     const license = outcome.license ?? previous.license;
-    const change = { at: time, reachability: answered ? ('online' as const) : ('offline' as const), state: outcome.license?.state ?? null, errorKind: outcome.error?.kind ?? null };
+    const change = { at: time, reachability, state: outcome.license?.state ?? null, errorKind: outcome.error?.kind ?? null };
     const last = previous.changes[0];
     // Only a change is worth a line: a fleet checked every 15 minutes would otherwise bury it.
     const changed = !last || last.reachability !== change.reachability || last.errorKind !== change.errorKind || (change.state !== null && last.state !== change.state);
@@ -93,9 +91,9 @@ export class StatusCache implements Disposable {
       licenseAt: outcome.license ? time : previous.licenseAt,
       version: outcome.version ?? previous.version,
       versionAt: outcome.version ? time : previous.versionAt,
-      reachability: answered ? 'online' : 'offline',
+      reachability,
       error: outcome.error ?? null,
-      checkedAt: time,
+      checkedAt: asked ? time : previous.checkedAt,
       changes: changed ? [change, ...previous.changes].slice(0, KEPT_CHANGES) : previous.changes,
     };
     this.statuses.set(serverId, next);

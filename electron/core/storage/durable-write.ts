@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { AppError } from '../app-error';
+import { AppError } from '../../common/errors';
 
 /**
  * Writes a file so that it is either the old version or the new one whole, never torn:

@@ -1,6 +1,6 @@
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import { basename } from 'node:path';
-import { AppError } from '../app-error';
+import { AppError } from '../../common/errors';
 
 const UTF16LE_BOM = Buffer.from([0xff, 0xfe]);
 

@@ -1,7 +1,5 @@
+import { MAX_KEY_FILE_BYTES } from '../../common/limits';
 import { readTextFile } from '../storage/text-file';
-
-/** Keys are a few KB of base64; anything much larger is the wrong file, and is never read whole. */
-export const MAX_KEY_FILE_BYTES = 64 * 1024;
 
 /**
  * The text of a key file: its whole content, whatever its name or extension. Refuses files that

@@ -2,18 +2,20 @@ import { createHash, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { z } from 'zod';
-import { AppError } from '../app-error';
-import type { AuditEntry, AuditInput, AuditLog } from '../audit/audit-log';
+import { AppError } from '../../common/errors';
+import type { AuditInput, AuditLog } from '../audit/audit-log';
+import type { AuditEntry, KeyApplication, KeyInfo } from '../../common/types';
+import { MAX_KEY_FILE_BYTES, MAX_LABEL_CHARS } from '../../common/limits';
+import { hasControlChars, nameKey, withoutControlChars } from '../../common/text';
 import { normaliseKeyText } from '../brainframe/key-text';
-import { BrainFrameError } from '../brainframe/errors';
+import { BrainFrameError } from '../../common/errors';
 import { Emitter } from '../events';
 import { SealedStore } from '../secrets/sealed-store';
 import type { SecretStore } from '../secrets/secret-store';
 import { JsonFile } from '../storage/json-file';
 import { writeFileDurably } from '../storage/durable-write';
-import { MAX_KEY_FILE_BYTES, readKeyFile } from './key-file';
+import { readKeyFile } from './key-file';
 
-export const MAX_LABEL_CHARS = 100;
 const SHORT_FINGERPRINT_CHARS = 12;
 
 // The id names the sealed file, so a hand-edited keys.json must not smuggle in a path.
@@ -23,16 +25,11 @@ const keyRecordSchema = z.object({
   fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
   addedAt: z.iso.datetime(),
   bytes: z.number().int().positive(),
-});
-type KeyRecord = z.infer<typeof keyRecordSchema>;
+}) satisfies z.ZodType<KeyRecord>;
+type KeyRecord = Omit<KeyInfo, 'shortFingerprint'>;
 
 const keysFileSchema = z.object({ version: z.literal(1), keys: z.array(keyRecordSchema) });
 
-/** What the vault shows of a key: never its text. */
-export type KeyInfo = KeyRecord & { shortFingerprint: string };
-
-/** One application of a key to a server, as fleet operations recorded it. */
-export type KeyApplication = Pick<AuditEntry, 'time' | 'outcome'> & { server: NonNullable<AuditEntry['server']> };
 
 export interface KeyVaultOptions {
   dataDir: string;
@@ -82,8 +79,8 @@ export class KeyVault {
   }
 
   findByLabel(label: string): KeyInfo | null {
-    const wanted = labelKey(label);
-    const record = this.keys.find((k) => labelKey(k.label) === wanted);
+    const wanted = nameKey(label);
+    const record = this.keys.find((k) => nameKey(k.label) === wanted);
     return record ? toInfo(record) : null;
   }
 
@@ -240,18 +237,14 @@ function fingerprintOf(key: string): string {
 }
 
 /** Labels compare case-insensitively and by Unicode form, as people read them. */
-function labelKey(label: string): string {
-  return label.trim().normalize('NFC').toLowerCase();
-}
-
 /** A file name as a label: its control characters (legal in names on Linux) become spaces. */
 function cleanLabel(name: string): string {
-  return name.replace(/\p{Cc}+/gu, ' ').trim().normalize('NFC');
+  return withoutControlChars(name).normalize('NFC');
 }
 
 function checkLabel(label: string): string {
   const clean = label.trim().normalize('NFC');
-  if (/\p{Cc}/u.test(clean)) throw new AppError('InvalidLabel', 'A label may not contain line breaks, tabs or other control characters.');
+  if (hasControlChars(clean)) throw new AppError('InvalidLabel', 'A label may not contain line breaks, tabs or other control characters.');
   if (clean.length > MAX_LABEL_CHARS) throw new AppError('InvalidLabel', `A label is at most ${MAX_LABEL_CHARS} characters; this one has ${clean.length}.`);
   return clean;
 }

@@ -1,4 +1,4 @@
-import type { LicenseInfo } from '../brainframe/license';
+import type { LicenseInfo } from './license';
 
 /**
  * One word for what a license means to the integrator, shared by the grid, the command line and

@@ -1,4 +1,4 @@
-/** Small formatting helpers shared by the grid, dialogs and exports. Pure. */
+/** Formatting of numbers and times, shared by the grid, dialogs, exports and the command line. */
 
 const NUMBER = new Intl.NumberFormat('en');
 
@@ -26,13 +26,14 @@ export function relativeTime(iso: string | null, now: number): string {
   return `${Math.round(hours / 24)} d ago`;
 }
 
-/** An ISO time as "2025-03-01 14:05" in local time, for titles and tables. */
-export function localTime(iso: string | null): string {
+/** An ISO time as "2025-03-01 14:05" in local time (with `:07` seconds when asked), for titles and tables. */
+export function localTime(iso: string | null, { seconds = false } = {}): string {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const time = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return seconds ? `${time}:${pad(d.getSeconds())}` : time;
 }
 
 /** Today's local date as YYYY-MM-DD, for file names. */

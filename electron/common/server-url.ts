@@ -1,6 +1,6 @@
+/** The rules of a server's address and of a pinned certificate fingerprint, shared by every form, import and client. */
 import { BrainFrameError } from './errors';
-
-const MAX_URL_LENGTH = 2048;
+import { MAX_URL_LENGTH } from './limits';
 
 /**
  * A server's base URL as BrainFrame's clients use it: the origin alone (`http(s)://host[:port]`),
@@ -41,4 +41,13 @@ export function redactUrl(text: string): string {
   if (at < 0) return text;
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? '';
   return `${scheme}…${text.slice(at)}`;
+}
+
+/** `AA:BB:…` upper-case, as Node's X509Certificate.fingerprint256 prints it; accepts any case, with or without colons. */
+export function normaliseFingerprint(input: string): string {
+  const hex = input.trim().replace(/^sha256[:=]?/i, '').replace(/[:\s]/g, '').toUpperCase();
+  if (!/^[0-9A-F]{64}$/.test(hex)) {
+    throw BrainFrameError.of('TlsError', 'a SHA-256 fingerprint is 64 hexadecimal digits, optionally separated by colons');
+  }
+  return hex.match(/../g)!.join(':');
 }

@@ -1,10 +1,7 @@
 /**
- * Writing CSV for people to open in a spreadsheet. No imports, so the renderer's grid export, the
- * CLI and the registry all share this one escaping.
+ * Writing CSV for people to open in a spreadsheet: the renderer's grid export, the CLI and the
+ * registry all share this one escaping.
  */
-/** The largest server list read from a CSV file: 5,000 servers take well under 1 MiB. */
-export const MAX_CSV_BYTES = 20 * 1024 * 1024;
-
 export type CsvValue = string | number | boolean | null | undefined;
 
 // Spreadsheets run a cell starting with one of these as a formula (CSV injection).

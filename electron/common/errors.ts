@@ -1,4 +1,33 @@
-import { AppError } from '../app-error';
+/**
+ * Every failure the product reports, in one vocabulary: a machine-readable `kind` and a message for
+ * people that says what to do. Runtime-free: the core, the command line and the renderer share the
+ * kinds, their labels and the ONE classification of what a kind means (classifyError).
+ */
+
+/**
+ * A failure with a machine-readable `kind` and a message for people that says what to do.
+ * Local failures (keychain, storage, bad input) use it directly; BrainFrameError extends it.
+ */
+export class AppError extends Error {
+  override name = 'AppError';
+  constructor(
+    readonly kind: string,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  toInfo(): ErrorInfo {
+    return { kind: this.kind, message: this.message };
+  }
+}
+
+/** Any thrown value as {kind, message}, so nothing unexpected crosses a boundary as a raw exception. */
+export function toErrorInfo(err: unknown): ErrorInfo {
+  if (err instanceof AppError) return err.toInfo();
+  const message = err instanceof Error ? err.message : String(err);
+  return { kind: 'UnknownError', message };
+}
 
 /**
  * Every failure talking to a server becomes one BrainFrameError with a `kind`:
@@ -28,8 +57,70 @@ export const SERVER_ERROR_KINDS = [
 ] as const;
 export type ServerErrorKind = (typeof SERVER_ERROR_KINDS)[number];
 
+/** Failures on this computer: the server was never asked, so they say nothing about it. */
+export const LOCAL_ERROR_KINDS = [
+  'KeychainUnavailable',
+  'CredentialsMissing',
+  'SecretUnreadable',
+  'SecretTooLarge',
+  'KeyNotFound',
+  'DiskFull',
+  'DataFolderReadOnly',
+  'NotFound',
+  'InvalidInput',
+] as const;
+export type LocalErrorKind = (typeof LOCAL_ERROR_KINDS)[number];
+
 /** Unknown server titles are kept as they come, so the type stays open. */
-export type ErrorKind = ClientErrorKind | ServerErrorKind | (string & {});
+export type ErrorKind = ClientErrorKind | ServerErrorKind | LocalErrorKind | (string & {});
+
+/**
+ * What a kind means for the server it came from, the one rule behind reachability, the grid's
+ * "auth failed", latency samples and the CLI:
+ * - `no-answer`: no BrainFrame answer came back (offline, hung, not BrainFrame, cancelled);
+ * - `auth`: it answered, but refused this account;
+ * - `local`: the server was never asked (keychain, disk, bad input on this side);
+ * - `server`: it answered with an error of its own (unknown titles included).
+ */
+export type ErrorClass = 'no-answer' | 'auth' | 'local' | 'server';
+
+const CLASS_OF: Record<ClientErrorKind | ServerErrorKind | LocalErrorKind, ErrorClass> = {
+  Unreachable: 'no-answer',
+  Timeout: 'no-answer',
+  ServerNotReady: 'no-answer',
+  TlsError: 'no-answer',
+  BadResponse: 'no-answer',
+  UnknownError: 'no-answer',
+  Cancelled: 'no-answer',
+  InvalidKeyText: 'local',
+  InvalidUrl: 'local',
+  LicenseInvalidError: 'server',
+  LicenseExpiredError: 'server',
+  RemoteConnectionError: 'server',
+  UnauthorizedError: 'auth',
+  InvalidSessionError: 'auth',
+  InsufficientRoleError: 'auth',
+  LicenseRequiredError: 'server',
+  KeychainUnavailable: 'local',
+  CredentialsMissing: 'local',
+  SecretUnreadable: 'local',
+  SecretTooLarge: 'local',
+  KeyNotFound: 'local',
+  DiskFull: 'local',
+  DataFolderReadOnly: 'local',
+  NotFound: 'local',
+  InvalidInput: 'local',
+};
+
+export function classifyError(kind: ErrorKind): ErrorClass {
+  return Object.hasOwn(CLASS_OF, kind) ? CLASS_OF[kind as keyof typeof CLASS_OF] : 'server';
+}
+
+/** Did the server answer at all? False for no answer, and for failures that never asked it. */
+export function serverAnswered(kind: ErrorKind): boolean {
+  const cls = classifyError(kind);
+  return cls === 'auth' || cls === 'server';
+}
 
 /** What crosses IPC, goes into the status cache, the audit log and CLI JSON. */
 export interface ErrorInfo {
@@ -59,7 +150,7 @@ const ADVICE: Record<ClientErrorKind | ServerErrorKind, string> = {
   LicenseRequiredError: 'The server needs a valid license first. Apply a key.',
 };
 
-const SUMMARY: Record<ClientErrorKind | ServerErrorKind, string> = {
+const SUMMARY: Record<ClientErrorKind | ServerErrorKind | LocalErrorKind, string> = {
   Unreachable: 'Server unreachable',
   Timeout: 'No answer in time',
   ServerNotReady: 'Server still starting',
@@ -76,6 +167,15 @@ const SUMMARY: Record<ClientErrorKind | ServerErrorKind, string> = {
   InvalidSessionError: 'Session expired',
   InsufficientRoleError: 'Account is not an admin',
   LicenseRequiredError: 'License required',
+  KeychainUnavailable: 'Keychain unavailable',
+  CredentialsMissing: 'Credentials missing',
+  SecretUnreadable: 'Stored secret unreadable',
+  SecretTooLarge: 'Secret too large',
+  KeyNotFound: 'Key not in library',
+  DiskFull: 'Disk full',
+  DataFolderReadOnly: 'Data folder read-only',
+  NotFound: 'Not found',
+  InvalidInput: 'Invalid input',
 };
 
 function isKnown(kind: string): kind is ClientErrorKind | ServerErrorKind {
@@ -84,7 +184,7 @@ function isKnown(kind: string): kind is ClientErrorKind | ServerErrorKind {
 
 /** A short label for a kind, for grids and tables. Unknown server titles are shown verbatim. */
 export function errorSummary(kind: ErrorKind): string {
-  return isKnown(kind) ? SUMMARY[kind] : kind;
+  return Object.hasOwn(SUMMARY, kind) ? SUMMARY[kind as keyof typeof SUMMARY] : kind;
 }
 
 export class BrainFrameError extends AppError {

@@ -1,0 +1,19 @@
+/**
+ * The few platform globals the common layer may use, because Node and browsers both have them
+ * (WHATWG URL). Declared here so the layer type-checks with neither Node's nor the DOM's types.
+ */
+declare class URL {
+  constructor(input: string, base?: string);
+  hash: string;
+  host: string;
+  hostname: string;
+  href: string;
+  readonly origin: string;
+  password: string;
+  pathname: string;
+  port: string;
+  protocol: string;
+  search: string;
+  username: string;
+  toString(): string;
+}

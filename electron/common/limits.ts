@@ -1,0 +1,19 @@
+/**
+ * Sizes and lengths the core enforces and the renderer's forms announce: one number each, so a
+ * form can never accept what the core refuses.
+ */
+
+/** Server fields, in characters (the password too). */
+export const FIELD_LIMITS = { name: 100, site: 100, notes: 2000, username: 200, password: 1000 } as const;
+
+/** A key's label, in characters. */
+export const MAX_LABEL_CHARS = 100;
+
+/** A server address, in characters. */
+export const MAX_URL_LENGTH = 2048;
+
+/** Keys are a few KB of base64; anything much larger is the wrong file, and is never read whole. */
+export const MAX_KEY_FILE_BYTES = 64 * 1024;
+
+/** The largest server list read from a CSV file: 5,000 servers take well under 1 MiB. */
+export const MAX_CSV_BYTES = 20 * 1024 * 1024;
