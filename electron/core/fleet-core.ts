@@ -10,7 +10,7 @@ import { LicenseAlerts } from './status/license-alerts';
 import { StatusCache } from './status/status-cache';
 import { KeyVault } from './vault/key-vault';
 import type { Disposable } from './events';
-import type { OperationSummary } from '../common/types';
+import type { Credentials, OperationSummary } from '../common/types';
 
 export interface FleetCoreOptions {
   dataDir: string;
@@ -91,6 +91,20 @@ export class FleetCore implements Disposable {
   operationOptions(overrides: OperationOptions = {}): OperationOptions {
     const settings = this.settings.get();
     return { concurrency: settings.concurrency, timeoutMs: settings.timeoutSeconds * 1000, ...overrides };
+  }
+
+  /** Refreshes every registered server. */
+  refreshAll(options?: OperationOptions): Operation {
+    return this.refresh(this.registry.list().map((s) => s.id), options);
+  }
+
+  /**
+   * Tries an address and credentials without saving anything. With `serverId` and no credentials
+   * given, the server's stored credentials are used.
+   */
+  async testConnection({ url, tlsFingerprint, credentials, serverId }: { url: string; tlsFingerprint?: string | null; credentials?: Credentials | null; serverId?: string }) {
+    const stored = credentials === undefined && serverId ? await this.registry.credentials(serverId) : null;
+    return this.fleet.testConnection({ url, tlsFingerprint: tlsFingerprint ?? null, credentials: credentials ?? stored, serverId }, this.settings.get().timeoutSeconds * 1000);
   }
 
   refresh(serverIds: readonly string[], options?: OperationOptions): Operation {

@@ -68,8 +68,8 @@ export interface Commands {
   'keys.add': { input: { text: string; label?: string; fileName?: string }; output: KeyInfo };
   /** Removes a key and its sealed text. */
   'keys.remove': { input: { id: string }; output: void };
-  /** Where a key was applied, newest first. */
-  'keys.applications': { input: { id: string }; output: KeyApplication[] };
+  /** Where each key was applied, newest first, by key id. */
+  'keys.applications': { input: void; output: Record<string, KeyApplication[]> };
   /** Starts reading the license of these servers. */
   'fleet.refresh': { input: { serverIds: string[] }; output: OperationStarted };
   /** Starts applying a key to exactly these servers (frozen at confirmation). */

@@ -1,8 +1,12 @@
 import { basename } from 'node:path';
 import { AppError, toErrorInfo } from '../common/errors';
-import { BrainFrameClient } from '../core/brainframe/client';
+import type { AuditLog } from '../core/audit/audit-log';
 import type { FleetCore } from '../core/fleet-core';
 import type { Operation } from '../core/fleet/fleet-operations';
+import type { ServerRegistry } from '../core/registry/server-registry';
+import type { SettingsStore } from '../core/settings/settings';
+import type { StatusCache } from '../core/status/status-cache';
+import type { KeyVault } from '../core/vault/key-vault';
 import { Emitter, type Disposable } from '../core/events';
 import { COMMAND_CHANNELS, type CommandChannel, type EventChannel, type Events, type Input, type Output, type Result } from './contract';
 import { INPUT_SCHEMAS } from './schemas';
@@ -21,6 +25,19 @@ export interface EmittedEvent<E extends EventChannel = EventChannel> {
   payload: Events[E];
 }
 
+/**
+ * What the handlers use of the core, domain by domain, and nothing more: bulk operations and the
+ * connection test go through FleetCore, which keeps each server's turn. FleetCore provides all of
+ * it; a test may give any object of this shape.
+ */
+export type HandlerServices = Pick<FleetCore, 'dataDir' | 'notices' | 'refresh' | 'apply' | 'retry' | 'testConnection'> & {
+  registry: Pick<ServerRegistry, 'list' | 'add' | 'update' | 'removeMany' | 'previewCsv' | 'importCsv' | 'reloadIfChanged' | 'onDidChange'>;
+  vault: Pick<KeyVault, 'list' | 'addText' | 'remove' | 'applications' | 'reloadIfChanged' | 'onDidChange'>;
+  status: Pick<StatusCache, 'all' | 'get' | 'onDidChange'>;
+  settings: Pick<SettingsStore, 'get' | 'update'>;
+  audit: Pick<AuditLog, 'query'>;
+};
+
 type Handlers = { [C in CommandChannel]: (input: Input<C>) => Promise<Output<C>> | Output<C> };
 
 /**
@@ -35,7 +52,7 @@ export class IpcHandlers implements Disposable {
   readonly onEvent = this.events.event;
 
   constructor(
-    private readonly core: FleetCore,
+    private readonly core: HandlerServices,
     private readonly host: HostServices,
   ) {
     this.subscriptions = [
@@ -105,17 +122,7 @@ export class IpcHandlers implements Disposable {
     'servers.remove': async ({ ids }) => {
       await this.core.registry.removeMany(ids);
     },
-    'servers.test': async ({ url, credentials, tlsFingerprint, id }) => {
-      const stored = credentials === undefined && id ? await this.core.registry.credentials(id) : null;
-      const client = new BrainFrameClient({
-        baseUrl: url,
-        credentials: credentials ?? stored,
-        tlsFingerprint,
-        timeoutMs: this.core.settings.get().timeoutSeconds * 1000,
-      });
-      const [version, license] = await Promise.all([client.getVersion(), client.getLicense()]);
-      return { version, license };
-    },
+    'servers.test': ({ url, credentials, tlsFingerprint, id }) => this.core.testConnection({ url, credentials, tlsFingerprint, serverId: id }),
     'servers.previewCsv': ({ text }) => this.core.registry.previewCsv(text),
     'servers.importCsv': ({ text }) => this.core.registry.importCsv(text),
     'status.list': () => this.core.status.all(),
@@ -125,7 +132,7 @@ export class IpcHandlers implements Disposable {
     },
     'keys.add': ({ text, label, fileName }) => this.core.vault.addText(text, label, fileName),
     'keys.remove': ({ id }) => this.core.vault.remove(id),
-    'keys.applications': ({ id }) => this.core.vault.applications(id),
+    'keys.applications': () => this.core.vault.applications(),
     'fleet.refresh': ({ serverIds }) => this.track(this.core.refresh(serverIds)),
     'fleet.apply': ({ keyId, serverIds }) => this.track(this.core.apply(keyId, serverIds)),
     'fleet.cancel': ({ operationId }) => {
@@ -135,8 +142,7 @@ export class IpcHandlers implements Disposable {
     },
     'fleet.retry': ({ operationId }) => this.track(this.core.retry(operationId)),
     'history.list': async ({ serverId, limit }) => {
-      const entries = (await this.core.audit.read()).filter((e) => !serverId || e.server?.id === serverId).reverse();
-      return limit ? entries.slice(0, limit) : entries;
+      return this.core.audit.query({ serverId, limit });
     },
     'settings.get': () => this.core.settings.get(),
     'settings.update': (patch) => this.core.settings.update(patch),

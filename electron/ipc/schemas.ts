@@ -34,7 +34,7 @@ export const INPUT_SCHEMAS: { [C in CommandChannel]: z.ZodType<Input<C>> } = {
   'keys.list': nothing,
   'keys.add': z.strictObject({ text: text(1_000_000), label: text(1_000).optional(), fileName: text(1_000).optional() }),
   'keys.remove': z.strictObject({ id }),
-  'keys.applications': z.strictObject({ id }),
+  'keys.applications': nothing,
   'fleet.refresh': z.strictObject({ serverIds: ids }),
   'fleet.apply': z.strictObject({ keyId: id, serverIds: ids }),
   'fleet.cancel': z.strictObject({ operationId: id }),

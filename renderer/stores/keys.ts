@@ -11,8 +11,8 @@ import { MAX_KEY_FILE_BYTES } from '../../electron/common/limits';
  */
 export const useKeysStore = defineStore('keys', () => {
   const keys = shallowRef<readonly KeyInfo[]>([]);
-  /** Where each key was applied, newest first, loaded on demand. */
-  const applications = shallowRef<ReadonlyMap<string, readonly KeyApplication[]>>(new Map());
+  /** Where each key was applied, newest first, by key id; null until loaded (when the library opens). */
+  const applications = shallowRef<ReadonlyMap<string, readonly KeyApplication[]> | null>(null);
 
   async function load(): Promise<void> {
     keys.value = await api().keys.list();
@@ -30,10 +30,9 @@ export const useKeysStore = defineStore('keys', () => {
     await load();
   }
 
-  async function loadApplications(id: string): Promise<readonly KeyApplication[]> {
-    const list = await api().keys.applications({ id });
-    applications.value = new Map(applications.value).set(id, list);
-    return list;
+  /** Where every key was applied: one request, however many keys there are. */
+  async function loadApplications(): Promise<void> {
+    applications.value = new Map(Object.entries(await api().keys.applications()));
   }
 
   return { keys, applications, load, add, remove, loadApplications };

@@ -181,7 +181,7 @@ describe('apply over a mixed fleet, then retry of the failures', () => {
   });
 
   it('writes one audit line per server with the key fingerprint, never the key', async () => {
-    const applies = (await core.audit.read()).filter((e) => e.action === 'license.apply');
+    const applies = (await core.audit.query({ actions: ['license.apply'] })).reverse();
     expect(applies).toHaveLength(SERVERS);
     const key = core.vault.get(keyId)!;
     for (const entry of applies) expect(entry.key).toEqual({ id: key.id, label: 'site license 2032', fingerprint: key.fingerprint });
@@ -263,6 +263,24 @@ describe('cancellation and exclusivity', () => {
     expect(order).toEqual(['a:started', 'a:finished', 'b:started', 'b:finished']);
     expect(Date.now() - began).toBeGreaterThanOrEqual(580);
   });
+
+  it("tests a registered server's connection only in its turn, never alongside an operation on it", async () => {
+    const [one] = slowIds;
+    const url = slowCore.registry.get(one!)!.url;
+    const server = slow.servers[slow.urls.indexOf(url)]!;
+    const before = server.requests.length;
+    // The test is asked for first, so it has the server first; the refresh waits for its turn.
+    const test = slowCore.testConnection({ url, serverId: one! });
+    const refresh = slowCore.refresh([one!]);
+    const [tested, summary] = await Promise.all([test, refresh.done]);
+    expect(tested.license.state).toBe('missing');
+    const arrivals = server.requests.slice(before).map((r) => r.time);
+    expect(arrivals).toHaveLength(2 + (summary.results[0]!.version === null ? 1 : 2));
+    // The server answers after 300 ms: the refresh's first request came only once the test had its answers.
+    expect(arrivals[2]! - arrivals[1]!).toBeGreaterThanOrEqual(250);
+  });
+
+
 });
 
 describe('secrets stay out of the data folder', () => {

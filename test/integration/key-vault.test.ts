@@ -244,7 +244,7 @@ describe('KeyVault', () => {
   it('audits adds and removes with id, fingerprint and label only', async () => {
     const info = await vault.addText(newKey(), 'Audited');
     await vault.remove(info.id);
-    const entries = (await audit.read()).filter((e) => e.key?.id === info.id);
+    const entries = (await audit.query({ keyId: info.id })).reverse();
     expect(entries.map((e) => e.action)).toEqual(['key.add', 'key.remove']);
     for (const entry of entries) {
       expect(entry.key).toEqual({ id: info.id, fingerprint: info.fingerprint, label: 'Audited' });
@@ -266,13 +266,15 @@ describe('KeyVault', () => {
       { action: 'server.update', server: s2 },
     ]);
 
-    const applied = await vault.applications(info.id);
+    const byKey = await vault.applications();
+    const applied = byKey[info.id]!;
     expect(applied).toEqual([
       { time: expect.any(String), server: s2, outcome: { ok: false, state: 'invalid', error: { kind: 'LicenseInvalidError', message: 'Key invalid.' } } },
       { time: expect.any(String), server: s1, outcome: { ok: true, state: 'valid', error: null } },
     ]);
     expect(Date.parse(applied[0]?.time ?? '')).toBeGreaterThan(Date.parse(applied[1]?.time ?? ''));
-    expect(await vault.applications(other.id)).toHaveLength(1);
+    expect(byKey[other.id]).toHaveLength(1);
+    expect(Object.keys(byKey).sort()).toEqual([info.id, other.id].sort());
   });
 
   it('tells listeners of every change until disposed', async () => {

@@ -88,7 +88,7 @@ describe('ServerRegistry: servers', () => {
     expect(reopened.list()).toEqual(registry.list());
     expect(await readJson(file)).toEqual({ version: 1, servers: expect.any(Array) });
 
-    const entries = await audit.read();
+    const entries = (await audit.query()).reverse();
     expect(entries.map((e) => [e.action, e.server?.name])).toEqual([
       ['server.add', 'Lobby'],
       ['server.add', 'dock 10'],
@@ -103,7 +103,7 @@ describe('ServerRegistry: servers', () => {
     const { registry, audit } = await setup();
     const server = await registry.add({ name: 'Gate', url: 'http://gate' });
     expect(await registry.update(server.id, { name: 'Gate', url: 'HTTP://GATE/' })).toEqual(server);
-    expect((await audit.read()).map((e) => e.action)).toEqual(['server.add']);
+    expect((await audit.query()).map((e) => e.action)).toEqual(['server.add']);
   });
 
   it('says NotFound for an unknown id', async () => {
@@ -257,7 +257,7 @@ describe('ServerRegistry: credentials', () => {
     for (const gone of [a, c, d]) expect(await secrets.get(`server:${gone.id}`)).toBeNull();
     expect(await secrets.get(`server:${b.id}`)).not.toBeNull();
     expect((await open()).list().map((s) => s.name)).toEqual(['B']);
-    const removals = (await audit.read()).filter((e) => e.action === 'server.remove').map((e) => e.server?.name);
+    const removals = (await audit.query({ actions: ['server.remove'] })).reverse().map((e) => e.server?.name);
     expect(removals).toEqual(['A', 'C', 'D']);
   });
 
@@ -459,7 +459,7 @@ describe('ServerRegistry: CSV', () => {
     expect(await registry.credentials(registry.findByName('plant')!.id)).toEqual({ username: 'op', password: pw[2] });
     expect(await registry.credentials(registry.findByName('yard')!.id)).toBeNull();
     expect((await open()).list()).toEqual(registry.list());
-    const history = (await audit.read()).filter((e) => e.action === 'server.import');
+    const history = (await audit.query({ actions: ['server.import'] })).reverse();
     expect(history.map((e) => [e.server?.name, e.detail])).toEqual([
       ['Lobby', 'CSV row 2'],
       ['Yard', 'CSV row 3'],
@@ -514,7 +514,7 @@ describe('ServerRegistry: CSV', () => {
     for (const account of real.written) expect(await real.get(account)).toBeNull();
     expect(registry.list()).toEqual([]);
     await expect(readFile(file)).rejects.toMatchObject({ code: 'ENOENT' });
-    expect(await audit.read()).toEqual([]);
+    expect(await audit.query()).toEqual([]);
   });
 
   it('exports without secrets, neutralising formulas, in a form that imports again', async () => {

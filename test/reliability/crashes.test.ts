@@ -92,7 +92,7 @@ async function expectIntact(): Promise<{ tornHistory: boolean }> {
         return false;
       }
     });
-    expect((await core.audit.read()).length).toBe(whole.length);
+    expect((await core.audit.query()).length).toBe(whole.length);
     return { tornHistory: raw.length > 0 && !raw.endsWith('\n') };
   } finally {
     core.dispose();
@@ -263,7 +263,7 @@ describe('the core killed at the worst moment of a keychain change', () => {
 describe('a history line torn by a kill', () => {
   it('is skipped on read, and the next entry starts on a line of its own', async () => {
     const core = await FleetCore.open({ dataDir: data.path, secrets: keychain });
-    const before = (await core.audit.read()).length;
+    const before = (await core.audit.query()).length;
     core.dispose();
     // What a kill in the middle of an append leaves: half a JSON line, no line end.
     await appendFile(join(data.path, 'history.jsonl'), '{"time":"2026-01-01T00:00:00.000Z","action":"license.apply","server":{"id":"x","na');
@@ -276,7 +276,7 @@ describe('a history line torn by a kill', () => {
     confirmedServers.set('after-the-tear', null);
     expect((await expectIntact()).tornHistory).toBe(false);
     const reopened = await FleetCore.open({ dataDir: data.path, secrets: keychain });
-    const entries = await reopened.audit.read();
+    const entries = (await reopened.audit.query()).reverse();
     reopened.dispose();
     expect(entries).toHaveLength(before + 1);
     expect(entries.at(-1)).toMatchObject({ action: 'server.add', server: { name: 'after-the-tear' } });

@@ -50,7 +50,7 @@ async function prepare(dir: string, service: string): Promise<Prepared> {
       service,
       servers: core.registry.list().map((s, i) => ({ id: s.id, name: s.name, credentials: credentials[i] ?? null })),
       key: { label: key.label, text },
-      historyLines: (await core.audit.read()).length,
+      historyLines: (await core.audit.query()).length,
     };
   } finally {
     await core.close();
@@ -66,7 +66,7 @@ async function expectNothingLost(dir: string, before: Prepared, service = before
     for (const server of before.servers) expect(await core.registry.credentials(server.id), server.name).toEqual(server.credentials);
     const key = core.vault.findByLabel(before.key.label)!;
     expect(await core.vault.keyText(key.id)).toBe(before.key.text);
-    expect((await core.audit.read()).length).toBeGreaterThanOrEqual(before.historyLines);
+    expect((await core.audit.query()).length).toBeGreaterThanOrEqual(before.historyLines);
   } finally {
     core.dispose();
   }

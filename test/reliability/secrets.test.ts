@@ -126,7 +126,7 @@ describe('a working session, with failures on purpose', () => {
     await finished;
     await ok('status.list');
     await ok('history.list', {});
-    await ok('keys.applications', { id: first.id });
+    await ok('keys.applications');
     await ok('app.info');
     const southId = (await ok<{ id: string; name: string }[]>('servers.list')).find((s) => s.name === 'South')!.id;
     await ok('servers.update', { id: southId, changes: { credentials: { username: 'operator', password: south.password } } });

@@ -179,7 +179,7 @@ describe('what the servers saw', () => {
 
   it('the failures were recorded in the status cache and the audit log', async () => {
     expect(core.status.get(resultOf(refresh, 'hang').serverId)).toMatchObject({ reachability: 'offline', error: { kind: 'Timeout' } });
-    const applies = (await core.audit.read()).filter((e) => e.action === 'license.apply');
+    const applies = (await core.audit.query({ actions: ['license.apply'] })).reverse();
     expect(applies).toHaveLength(NAMES.length);
     expect(applies.find((e) => e.server?.name === 'not-admin')?.outcome).toMatchObject({ ok: false, error: { kind: 'InsufficientRoleError' } });
   });

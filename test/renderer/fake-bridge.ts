@@ -121,6 +121,7 @@ export class FakeMain {
       case 'fleet.retry':
         return { operationId: 'op-1', counts: { total: 0, done: 0, ok: 0, failed: 0, running: 0 } };
       case 'keys.applications':
+        return {};
       case 'history.list':
         return [];
       default:

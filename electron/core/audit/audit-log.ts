@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { LICENSE_STATES } from '../../common/license';
-import { AUDIT_ACTIONS, type AuditEntry } from '../../common/types';
+import { AUDIT_ACTIONS, type AuditAction, type AuditEntry } from '../../common/types';
 import { storageError } from '../storage/durable-write';
 
 const auditEntrySchema = z.object({
@@ -17,6 +17,13 @@ const auditEntrySchema = z.object({
   }),
   detail: z.string().nullable(),
 }) satisfies z.ZodType<AuditEntry>;
+export interface AuditQuery {
+  serverId?: string;
+  keyId?: string;
+  actions?: readonly AuditAction[];
+  limit?: number;
+}
+
 export type AuditInput = Omit<AuditEntry, 'time' | 'server' | 'key' | 'detail' | 'outcome'> &
   Partial<Pick<AuditEntry, 'server' | 'key' | 'detail'>> & { outcome?: Partial<AuditEntry['outcome']> };
 
@@ -39,8 +46,26 @@ export class AuditLog {
     return this.enqueue(inputs.map(toEntry));
   }
 
+  /**
+   * The history newest first, narrowed to one server, one key or some actions, at most `limit`
+   * entries: one read of the file, whatever the caller wants of it.
+   */
+  async query({ serverId, keyId, actions, limit }: AuditQuery = {}): Promise<AuditEntry[]> {
+    const wanted = actions && new Set<AuditAction>(actions);
+    const found: AuditEntry[] = [];
+    const entries = await this.read();
+    for (let i = entries.length - 1; i >= 0 && (limit === undefined || found.length < limit); i--) {
+      const entry = entries[i]!;
+      if (serverId !== undefined && entry.server?.id !== serverId) continue;
+      if (keyId !== undefined && entry.key?.id !== keyId) continue;
+      if (wanted && !wanted.has(entry.action)) continue;
+      found.push(entry);
+    }
+    return found;
+  }
+
   /** Every readable entry, oldest first. */
-  async read(): Promise<AuditEntry[]> {
+  private async read(): Promise<AuditEntry[]> {
     let text: string;
     try {
       text = await fs.readFile(this.path, 'utf8');

@@ -30,10 +30,19 @@ export interface OperationOptions {
 /** What an operation does with one server; the version is null when it was not read. */
 type Work = (client: BrainFrameClient, signal: AbortSignal, target: FleetTarget) => Promise<{ license: LicenseInfo; version: string | null }>;
 
+/** What fleet operations need of the rest of the core, and nothing more. */
 export interface FleetDeps {
   credentials: (serverId: string) => Promise<Credentials | null>;
-  cache: StatusCache;
-  audit: AuditLog;
+  cache: Pick<StatusCache, 'get' | 'record' | 'flush'>;
+  audit: Pick<AuditLog, 'append'>;
+}
+
+/** An address to try, with the credentials to try it with; `serverId` when it is a registered server. */
+export interface ConnectionProbe {
+  url: string;
+  tlsFingerprint: string | null;
+  credentials: Credentials | null;
+  serverId?: string;
 }
 
 /** A running bulk operation: progress events, a cancel switch, and its summary when done. */
@@ -153,6 +162,21 @@ export class FleetOperations implements Disposable {
       return this.apply(key, again, options);
     }
     return this.refresh(again, options);
+  }
+
+  /**
+   * Reads a server's version and license without recording anything: the "Test connection" of
+   * the server dialog. A registered server's test waits its turn behind any operation on it, so
+   * two requests never reach one server at once from here. A client of its own, since the address
+   * and credentials tried may not be the ones stored.
+   */
+  testConnection(probe: ConnectionProbe, timeoutMs: number): Promise<{ version: string; license: LicenseInfo }> {
+    const test = async () => {
+      const client = new BrainFrameClient({ baseUrl: probe.url, credentials: probe.credentials, tlsFingerprint: probe.tlsFingerprint, timeoutMs });
+      const [version, license] = await Promise.all([client.getVersion(), client.getLicense()]);
+      return { version, license };
+    };
+    return probe.serverId ? this.exclusive(probe.serverId, test) : test();
   }
 
   /** Drops the kept clients (and sessions) of servers no longer registered. */

@@ -1,6 +1,22 @@
-import type { FleetCore } from '../fleet-core';
 import type { Disposable } from '../events';
-import type { LicenseAlert } from './license-alerts';
+import type { ServerRegistry } from '../registry/server-registry';
+import type { SettingsStore } from '../settings/settings';
+import type { LicenseAlert, LicenseAlerts } from './license-alerts';
+import type { StatusCache } from './status-cache';
+
+/** What the background refresh needs: the interval (and word of its changes), and a way to refresh all. */
+export interface BackgroundRefreshDeps {
+  settings: Pick<SettingsStore, 'get' | 'onDidChange'>;
+  refreshAll(): { done: Promise<unknown> };
+}
+
+/** What the notifier needs: fresh statuses, server names, the settings and the memory of what was said. */
+export interface AlertNotifierDeps {
+  status: Pick<StatusCache, 'get' | 'onDidChange'>;
+  registry: Pick<ServerRegistry, 'get'>;
+  settings: Pick<SettingsStore, 'get'>;
+  alerts: Pick<LicenseAlerts, 'evaluate'>;
+}
 
 /**
  * Refreshes the whole fleet every `refreshIntervalMinutes` (0: never), rescheduling when the
@@ -11,7 +27,7 @@ export class BackgroundRefresh implements Disposable {
   private running: Promise<void> | null = null;
   private readonly subscription: Disposable;
 
-  constructor(private readonly core: FleetCore) {
+  constructor(private readonly core: BackgroundRefreshDeps) {
     this.subscription = core.settings.onDidChange(() => this.schedule());
     this.schedule();
   }
@@ -20,8 +36,7 @@ export class BackgroundRefresh implements Disposable {
   runNow(): Promise<void> {
     this.running ??= (async () => {
       try {
-        const ids = this.core.registry.list().map((s) => s.id);
-        if (ids.length) await this.core.refresh(ids).done;
+        await this.core.refreshAll().done;
       } finally {
         this.running = null;
         this.schedule();
@@ -52,7 +67,7 @@ export class AlertNotifier implements Disposable {
   private readonly subscription: Disposable;
 
   constructor(
-    private readonly core: FleetCore,
+    private readonly core: AlertNotifierDeps,
     private readonly notify: (alert: LicenseAlert) => void,
   ) {
     this.subscription = core.status.onDidChange((ids) => void this.check(ids).catch(() => undefined));

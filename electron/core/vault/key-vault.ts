@@ -134,14 +134,13 @@ export class KeyVault {
     return this.sealed.open(blob, id);
   }
 
-  /** Where the key was applied and with what result, newest first. */
-  async applications(id: string): Promise<KeyApplication[]> {
-    const entries = await this.audit.read();
-    const applied: KeyApplication[] = [];
-    for (const { action, key, server, time, outcome } of entries) {
-      if (action === 'license.apply' && key?.id === id && server) applied.push({ time, server, outcome });
+  /** Where each key was applied and with what result, newest first, by key id: one read of the history. */
+  async applications(): Promise<Record<string, KeyApplication[]>> {
+    const byKey: Record<string, KeyApplication[]> = {};
+    for (const { key, server, time, outcome } of await this.audit.query({ actions: ['license.apply'] })) {
+      if (key && server) (byKey[key.id] ??= []).push({ time, server, outcome });
     }
-    return applied.reverse();
+    return byKey;
   }
 
   private async add(key: string, label: string | undefined, defaultLabel: string): Promise<KeyInfo> {
