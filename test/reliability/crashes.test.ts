@@ -1,7 +1,9 @@
 // The command line killed (SIGKILL) at random moments during a 200-server apply and during
 // registry and key edits, and the core killed at the worst moments of a keychain change: each
 // time the data folder opens clean, nothing stored before is lost, and a torn history line is
-// skipped.
+// skipped. The kill moments are drawn from a seeded generator: the seed is printed, and a failure
+// can be run again with the same draws with BF_CRASH_SEED=<seed> (the moments are still relative to
+// how far each run got, so a replay is close, not identical).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
@@ -11,6 +13,7 @@ import type { Credentials } from '../../electron/common/types';
 import { KEYCHAIN_SERVICE_ENV, KeytarSecretStore } from '../../electron/core/secrets/secret-store';
 import { ROOT, TSX_ARGS, runCli, type CliRun } from '../helpers/cli';
 import { SecretScan } from '../helpers/secret-scan';
+import { seededRandom } from '../helpers/seeded-random';
 import { tempDir } from '../helpers/keyring';
 import { startFleet, type Fleet } from '../sim/fleet';
 import { mintKey } from '../sim/keys';
@@ -18,6 +21,7 @@ import { mintKey } from '../sim/keys';
 const FLEET = 200;
 const APPLY_KILLS = 6;
 const EDIT_KILLS = 8;
+const { stream, replay } = seededRandom('BF_CRASH_SEED');
 
 const scan = new SecretScan();
 const service = `bf-crash-${randomUUID()}`;
@@ -63,26 +67,32 @@ afterAll(async () => {
   await fleet?.close();
   for (const output of outputs) scan.text('command output', output);
   if (data) await scan.folder(data.path);
-  expect(scan.findings).toEqual([]);
+  expect(scan.findings, replay('secrets were written out')).toEqual([]);
   await Promise.all([data?.remove(), inputs?.remove()]);
 });
 
-/** The folder opens clean, and every confirmed server (with its credentials) and key is there. */
-async function expectIntact(): Promise<{ tornHistory: boolean }> {
+/**
+ * The folder opens clean, and every confirmed server (with its credentials) and key is there.
+ * `after` names the kill just survived, for the messages.
+ */
+async function expectIntact(after: string): Promise<{ tornHistory: boolean }> {
+  const why = (what: string) => replay(`${what}, after ${after}`);
   const core = await FleetCore.open({ dataDir: data.path, secrets: keychain });
   try {
-    expect(core.notices, 'a data file was damaged').toEqual([]);
+    expect(core.notices, why('a data file was damaged')).toEqual([]);
     const servers = new Map(core.registry.list().map((s) => [s.name, s]));
     for (const [name, credentials] of confirmedServers) {
       const server = servers.get(name);
-      expect(server, `${name} was lost`).toBeDefined();
-      expect(await core.registry.credentials(server!.id), `${name}'s credentials`).toEqual(credentials);
+      expect(server, why(`${name} was lost`)).toBeDefined();
+      expect(await core.registry.credentials(server!.id), why(`${name}'s credentials`)).toEqual(credentials);
     }
-    for (const name of removed) expect(servers.has(name), `${name} came back`).toBe(false);
+    for (const name of removed) expect(servers.has(name), why(`${name} came back`)).toBe(false);
     // A server a killed command left in the file has its credentials too.
-    for (const server of servers.values()) if (server.hasCredentials) await expect(core.registry.credentials(server.id)).resolves.not.toBeNull();
-    for (const [label, text] of confirmedKeys) expect(await core.vault.keyText(core.vault.findByLabel(label)!.id), label).toBe(text);
-    for (const key of core.vault.list()) await expect(core.vault.keyText(key.id)).resolves.toMatch(/^[A-Za-z0-9+/=]+$/);
+    for (const server of servers.values()) {
+      if (server.hasCredentials) await expect(core.registry.credentials(server.id), why(`${server.name} lost the credentials it claims`)).resolves.not.toBeNull();
+    }
+    for (const [label, text] of confirmedKeys) expect(await core.vault.keyText(core.vault.findByLabel(label)!.id), why(label)).toBe(text);
+    for (const key of core.vault.list()) await expect(core.vault.keyText(key.id), why(`key ${key.label}`)).resolves.toMatch(/^[A-Za-z0-9+/=]+$/);
     // Every whole line of the history reads; a line torn by a kill is skipped.
     const raw = await readFile(core.audit.path, 'utf8');
     const whole = raw.split('\n').filter((line) => {
@@ -92,7 +102,7 @@ async function expectIntact(): Promise<{ tornHistory: boolean }> {
         return false;
       }
     });
-    expect((await core.audit.query()).length).toBe(whole.length);
+    expect((await core.audit.query()).length, why('whole history lines were not read')).toBe(whole.length);
     return { tornHistory: raw.length > 0 && !raw.endsWith('\n') };
   } finally {
     core.dispose();
@@ -124,19 +134,23 @@ async function killedRun(args: string[], when: (started: number) => Promise<void
 
 describe('SIGKILL during a 200-server apply', () => {
   it(`leaves the folder whole, ${APPLY_KILLS} times over`, async () => {
+    const random = stream('apply');
+    const runs: string[] = [];
     let kills = 0;
     for (let i = 0; i < APPLY_KILLS; i++) {
       const before = puts();
+      // The first key reaching a server marks the apply under way; the kill falls anywhere in it.
+      const delay = Math.round(random() * 300);
       const { killed } = await killedRun(['apply', '--key-label', 'fleet key', '--all', '--json', '--concurrency', '16'], async (started) => {
-        // The first key reaching a server marks the apply under way; the kill falls anywhere in it.
         while (puts() === before && Date.now() - started < 15_000) await wait(2);
-        await wait(Math.random() * 300);
+        await wait(delay);
       });
       if (killed) kills++;
-      await expectIntact();
+      runs.push(`apply ${i + 1} of ${APPLY_KILLS}, ${killed ? 'killed' : 'not killed'} ${delay} ms after its first key`);
+      await expectIntact(runs.at(-1)!);
     }
-    expect(kills, 'the apply always finished before the kill').toBeGreaterThanOrEqual(APPLY_KILLS - 1);
-    expect(puts()).toBeGreaterThan(FLEET / 2);
+    expect(kills, replay(`the apply always finished before the kill: ${runs.join('; ')}`)).toBeGreaterThanOrEqual(APPLY_KILLS - 1);
+    expect(puts(), replay('the applies reached too few servers')).toBeGreaterThan(FLEET / 2);
   }, 120_000);
 });
 
@@ -178,25 +192,30 @@ describe('SIGKILL during registry and key edits', () => {
   it(`leaves the folder whole, ${EDIT_KILLS} times over`, async () => {
     // How long each kind of edit takes uninterrupted, so the kills fall inside the edits, not only in start-up.
     const took: number[] = [];
+    const random = stream('edits');
+    const runs: string[] = [];
     let kills = 0;
     for (let i = 0; i < EDIT_KILLS + 4; i++) {
       const { args, input, confirm, prepare } = edit(i);
       await prepare?.();
       const calibrating = i < 4;
+      // Late in the run, where the edit itself happens, more often than in start-up.
+      const at = calibrating ? null : Math.round(took[i % 4]! * (0.75 + random() * 0.3));
       const { run, killed } = await killedRun(args, async (started) => {
-        if (calibrating) return new Promise<void>(() => undefined); // runs to its end
-        // Late in the run, where the edit itself happens, more often than in start-up.
-        await wait(took[i % 4]! * (0.75 + Math.random() * 0.3) - (Date.now() - started));
+        if (at === null) return new Promise<void>(() => undefined); // calibrating: runs to its end
+        await wait(at - (Date.now() - started));
       }, input);
       if (calibrating) {
-        expect(run.code, run.stderr).toBe(0);
+        expect(run.code, replay(run.stderr)).toBe(0);
         took.push(run.ms);
       }
       if (killed) kills++;
       else if (run.code === 0) confirm();
-      await expectIntact();
+      const outcome = at === null ? 'calibrating' : killed ? `killed at ${at} ms` : `not killed: kill due at ${at} ms`;
+      runs.push(`${args.slice(0, 2).join(' ')} (edit ${i + 1}) ${outcome}, ended after ${run.ms} ms`);
+      await expectIntact(runs.at(-1)!);
     }
-    expect(kills).toBeGreaterThanOrEqual(EDIT_KILLS / 2);
+    expect(kills, replay(`the edits mostly finished before the kill: ${runs.join('; ')}`)).toBeGreaterThanOrEqual(EDIT_KILLS / 2);
   }, 120_000);
 });
 
@@ -237,7 +256,7 @@ describe('the core killed at the worst moment of a keychain change', () => {
     const run = await crashAfter(kind, change);
     expect(run.signal, 'the keychain write never happened').toBe('SIGKILL');
     confirmedServers.delete(name);
-    await expectIntact();
+    await expectIntact(`a kill after the keychain ${kind} of ${name}`);
     const core = await FleetCore.open({ dataDir: data.path, secrets: keychain });
     try {
       const server = core.registry.findByName(name);
@@ -252,7 +271,7 @@ describe('the core killed at the worst moment of a keychain change', () => {
     const auth = credentialsFor('never-added');
     const run = await crashAfter('set', `await registry.add({ name: 'never-added', url: 'http://10.7.0.1', credentials: ${JSON.stringify(auth)} });`);
     expect(run.signal).toBe('SIGKILL');
-    const { tornHistory } = await expectIntact();
+    const { tornHistory } = await expectIntact('a kill after storing the credentials of a new server');
     expect(tornHistory).toBe(false);
     const core = await FleetCore.open({ dataDir: data.path, secrets: keychain });
     expect(core.registry.findByName('never-added')).toBeUndefined();
@@ -267,14 +286,14 @@ describe('a history line torn by a kill', () => {
     core.dispose();
     // What a kill in the middle of an append leaves: half a JSON line, no line end.
     await appendFile(join(data.path, 'history.jsonl'), '{"time":"2026-01-01T00:00:00.000Z","action":"license.apply","server":{"id":"x","na');
-    expect((await expectIntact()).tornHistory).toBe(true);
+    expect((await expectIntact('a torn history line')).tornHistory).toBe(true);
     const history = await runCli(['history', '--json', '--data-dir', data.path], { env });
     expect(history.code, history.stderr).toBe(0);
     expect((JSON.parse(history.stdout) as unknown[]).length).toBe(before);
     const added = await runCli(['servers', 'add', '--name', 'after-the-tear', '--url', 'http://10.6.0.1', '--data-dir', data.path], { env });
     expect(added.code, added.stderr).toBe(0);
     confirmedServers.set('after-the-tear', null);
-    expect((await expectIntact()).tornHistory).toBe(false);
+    expect((await expectIntact('an add after a torn history line')).tornHistory).toBe(false);
     const reopened = await FleetCore.open({ dataDir: data.path, secrets: keychain });
     const entries = (await reopened.audit.query()).reverse();
     reopened.dispose();

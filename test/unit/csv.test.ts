@@ -3,6 +3,13 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { csvCell, toCsv } from '../../electron/common/csv';
 
+// OWASP, "CSV Injection": spreadsheets run a cell that begins with any of these as a formula.
+// Written out here, not taken from csv.ts, so the tests judge the escaping by the guidance.
+const FORMULA_TRIGGERS = ['=', '+', '-', '@', '\t', '\r'];
+const runsAsFormula = (cell: string) => FORMULA_TRIGGERS.some((trigger) => cell.startsWith(trigger));
+// RFC 4180: a field holding a comma, a double quote or a line break (CR or LF) is enclosed in double quotes.
+const mustBeQuoted = (cell: string) => [',', '"', '\r', '\n'].some((ch) => cell.includes(ch));
+
 describe('csvCell', () => {
   it.each([
     ['=HYPERLINK("http://evil","x")', `"'=HYPERLINK(""http://evil"",""x"")"`],
@@ -37,13 +44,25 @@ describe('toCsv', () => {
     expect(toCsv([['name', 'url'], ['a', 'http://x']])).toBe('name,url\r\na,http://x\r\n');
   });
 
-  it('reads back as the same cells, formula cells carrying their quote', () => {
+  it('neutralises and quotes each cell of a row on its own', () => {
+    expect(toCsv([['=1+1', 'ok', '-5'], ['@x', 'a,b', '+"q"']])).toBe(`'=1+1,ok,'-5\r\n'@x,"a,b","'+""q"""\r\n`);
+  });
+
+  it('reads back as cells no spreadsheet runs as a formula, nothing lost, each quoted only where RFC 4180 asks', () => {
     const cell = fc.string({ unit: fc.constantFrom('a', ',', '"', '\n', '\r', '=', '+', '-', '@', '\t', ' ', "'", 'é') });
     fc.assert(
       fc.property(fc.array(fc.array(cell, { minLength: 2, maxLength: 4 }), { minLength: 1, maxLength: 5 }), (rows) => {
-        const parsed = parse(toCsv(rows), { relax_column_count: true, record_delimiter: '\r\n' });
-        const expected = rows.map((row) => row.map((c) => (/^[=+\-@\t\r]/.test(c) ? `'${c}` : c)));
-        expect(parsed).toEqual(expected);
+        const parsed: string[][] = parse(toCsv(rows), { relax_column_count: true, record_delimiter: '\r\n' });
+        expect(parsed.map((row) => row.length)).toEqual(rows.map((row) => row.length));
+        rows.forEach((row, r) =>
+          row.forEach((original, c) => {
+            const read = parsed[r]![c]!;
+            expect(runsAsFormula(read), `${JSON.stringify(read)} would run as a formula`).toBe(false);
+            // Nothing lost: a formula keeps its text behind the quote, anything else is left as it was.
+            expect(read).toBe(runsAsFormula(original) ? `'${original}` : original);
+            expect(csvCell(original).startsWith('"'), `${JSON.stringify(original)} quoted`).toBe(mustBeQuoted(original));
+          }),
+        );
       }),
     );
   });
