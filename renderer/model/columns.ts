@@ -1,8 +1,9 @@
 /**
- * The grid's columns: label, width, how to sort, and what the CSV export writes. One list, so
- * the grid, the column chooser and the export cannot disagree.
+ * The grid's columns: label, width, how to draw a cell, how to sort, and what the CSV export
+ * writes. One list, so the grid, the column chooser and the export cannot disagree.
  */
 import type { CsvValue } from '../../electron/common/csv';
+import * as cells from '../components/grid/cells';
 import type { GridRow } from './grid-row';
 import { AUTH_FAILED, HEALTH, REACH } from './states';
 
@@ -17,6 +18,8 @@ export interface ColumnSpec {
   align?: 'end';
   /** The name column cannot be hidden. */
   required?: boolean;
+  /** Draws the row's cell (components/grid/cells.ts). */
+  cell: cells.CellRenderer;
   /** The value sorted on; null (no value) sorts last in both directions, ties by name. */
   sortKey: (row: GridRow) => string | number | null;
   /** Header and values for the CSV export. */
@@ -33,15 +36,24 @@ export const COLUMNS: readonly ColumnSpec[] = [
     label: 'Name',
     width: 'minmax(110px, 1.5fr)',
     required: true,
+    cell: cells.nameCell,
     sortKey: (r) => r.nameKey,
     csv: [{ header: 'Name', value: (r) => r.name }],
   },
-  { id: 'site', label: 'Site', width: 'minmax(64px, 0.7fr)', sortKey: (r) => r.site.toLowerCase() || null, csv: [{ header: 'Site', value: (r) => r.site }] },
-  { id: 'url', label: 'Address', width: 'minmax(120px, 1fr)', sortKey: (r) => r.url, csv: [{ header: 'Address', value: (r) => r.url }] },
+  {
+    id: 'site',
+    label: 'Site',
+    width: 'minmax(64px, 0.7fr)',
+    cell: (r) => cells.textCell(r.site),
+    sortKey: (r) => r.site.toLowerCase() || null,
+    csv: [{ header: 'Site', value: (r) => r.site }],
+  },
+  { id: 'url', label: 'Address', width: 'minmax(120px, 1fr)', cell: cells.addressCell, sortKey: (r) => r.url, csv: [{ header: 'Address', value: (r) => r.url }] },
   {
     id: 'reach',
     label: 'Reachability',
     width: '124px',
+    cell: cells.reachCell,
     sortKey: (r) => (r.authFailed ? -1 : REACH_ORDER[r.reach]),
     csv: [{ header: 'Reachability', value: reachWord }],
   },
@@ -49,6 +61,7 @@ export const COLUMNS: readonly ColumnSpec[] = [
     id: 'health',
     label: 'License',
     width: '150px',
+    cell: cells.licenseCell,
     sortKey: (r) => r.severity,
     csv: [
       { header: 'License', value: (r) => HEALTH[r.health].word },
@@ -59,6 +72,7 @@ export const COLUMNS: readonly ColumnSpec[] = [
     id: 'expiry',
     label: 'Expiry',
     width: 'minmax(220px, 1.2fr)',
+    cell: cells.expiryCell,
     // Perpetual licenses last longest; unknown ones go last.
     sortKey: (r) => (r.perpetual ? Number.MAX_SAFE_INTEGER : r.expiryDays),
     csv: [
@@ -66,25 +80,56 @@ export const COLUMNS: readonly ColumnSpec[] = [
       { header: 'Expiry', value: (r) => r.expiryText },
     ],
   },
-  { id: 'streams', label: 'Streams', width: '82px', align: 'end', sortKey: (r) => r.maxStreams, csv: [{ header: 'Max streams', value: (r) => r.maxStreams ?? '' }] },
+  {
+    id: 'streams',
+    label: 'Streams',
+    width: '82px',
+    align: 'end',
+    cell: cells.streamsCell,
+    sortKey: (r) => r.maxStreams,
+    csv: [{ header: 'Max streams', value: (r) => r.maxStreams ?? '' }],
+  },
   {
     id: 'checkin',
     label: 'Check-in',
     width: '86px',
+    cell: cells.checkinCell,
     sortKey: (r) => (r.onlineCheckin === null ? null : Number(r.onlineCheckin)),
     csv: [{ header: 'Online check-in', value: (r) => yesNo(r.onlineCheckin) }],
   },
-  { id: 'journal', label: 'Journal', width: '80px', sortKey: (r) => r.journalSeconds, csv: [{ header: 'Journal age', value: (r) => r.journalText }] },
-  { id: 'version', label: 'Version', width: '80px', sortKey: (r) => r.version || null, csv: [{ header: 'BrainFrame version', value: (r) => r.version }] },
+  {
+    id: 'journal',
+    label: 'Journal',
+    width: '80px',
+    cell: (r) => cells.shortTextCell(r.journalText),
+    sortKey: (r) => r.journalSeconds,
+    csv: [{ header: 'Journal age', value: (r) => r.journalText }],
+  },
+  {
+    id: 'version',
+    label: 'Version',
+    width: '80px',
+    cell: (r) => cells.textCell(r.version),
+    sortKey: (r) => r.version || null,
+    csv: [{ header: 'BrainFrame version', value: (r) => r.version }],
+  },
   {
     id: 'checked',
     label: 'Last checked',
     width: '116px',
+    cell: cells.checkedCell,
     // Ascending = oldest check first; never-checked servers (0) before all.
     sortKey: (r) => r.checkedMs,
     csv: [{ header: 'Last checked', value: (r) => r.checkedAt ?? 'never' }],
   },
-  { id: 'error', label: 'Last error', width: 'minmax(140px, 1fr)', sortKey: (r) => r.errorLabel || null, csv: [{ header: 'Last error', value: (r) => r.error?.message ?? '' }] },
+  {
+    id: 'error',
+    label: 'Last error',
+    width: 'minmax(140px, 1fr)',
+    cell: cells.errorCell,
+    sortKey: (r) => r.errorLabel || null,
+    csv: [{ header: 'Last error', value: (r) => r.error?.message ?? '' }],
+  },
 ];
 
 /** Shown until the user chooses: every column but the last error (the panel and summaries show it). */

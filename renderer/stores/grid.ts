@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { RowBuilder, type GridRow } from '../model/grid-row';
+import { expiryRung } from '../model/expiry';
 import { chipCounts, EMPTY_FILTERS, filterRows, sortRows } from '../model/filter';
 import { useServersStore } from './servers';
 import { useSettingsStore } from './settings';
@@ -37,13 +38,13 @@ export const useGridStore = defineStore('grid', () => {
   /** Fleet-wide counts per state, for the header and the expiry banner. */
   const fleetCounts = computed(() => chipCounts(rows.value, EMPTY_FILTERS));
   const sites = computed(() => [...new Set(rows.value.map((r) => r.site))].sort((a, b) => a.localeCompare(b)));
-  /** The expiry ladder's critical rung: expired, or expiring within 7 days. */
+  /** For the banner: every expired license, and the licenses in force on the expiry ladder's critical rung. */
   const critical = computed(() => {
     let expired = 0;
     let within7 = 0;
     for (const r of rows.value) {
       if (r.health === 'expired') expired++;
-      else if ((r.health === 'expiring' || r.health === 'valid') && r.expiryDays !== null && r.expiryDays <= 7) within7++;
+      else if ((r.health === 'expiring' || r.health === 'valid') && expiryRung(r) === 'critical') within7++;
     }
     return { expired, within7 };
   });

@@ -1,0 +1,71 @@
+/**
+ * The grid's body cells: render functions from a row to its cell; each column's spec (model/
+ * columns.ts) holds its own. The grid calls them in its own template, as `<component
+ * :is="spec.cell(row)">`, so a cell costs a few elements and no component instance (a few dozen
+ * rows of up to 12 cells are on screen, and scrolling 5,000 rows replaces them all the time), and
+ * its elements take the grid's scoped styles. Titles are plain attributes: no tooltip components.
+ */
+import { h, type VNode, type VNodeArrayChildren } from 'vue';
+import { expiryRung, type ExpiryRung } from '../../model/expiry';
+import type { GridRow } from '../../model/grid-row';
+import { AUTH_FAILED, HEALTH, REACH, type StateLook } from '../../model/states';
+
+export type CellRenderer = (row: GridRow) => VNode;
+
+const NONE = '—';
+
+/** The grid cell itself, with more classes and a title if given. */
+function cell(children: VNodeArrayChildren | string, more: { class?: string | Record<string, boolean>; title?: string } = {}): VNode {
+  return h('div', { class: ['cell', more.class], role: 'gridcell', title: more.title }, children);
+}
+
+/** Icon, word and colour: never colour alone. */
+function badge(look: StateLook): VNode {
+  const icon = h('svg', { class: 'icon', 'aria-hidden': 'true' }, [h('use', { href: `#i-${look.icon}` })]);
+  return h('span', { class: ['badge', `tone-${look.tone}`] }, [icon, look.word]);
+}
+
+/** Text that may be empty (a muted dash then), cut with an ellipsis where it does not fit. */
+export function textCell(text: string): VNode {
+  return cell([h('span', { class: ['truncate', { muted: !text }] }, text || NONE)]);
+}
+
+/** The same for text that is always short: never cut. */
+export function shortTextCell(text: string): VNode {
+  return cell([h('span', { class: { muted: !text } }, text || NONE)]);
+}
+
+export const nameCell: CellRenderer = (row) => cell([h('span', { class: 'truncate', title: row.name }, row.name)], { class: 'name' });
+
+export const addressCell: CellRenderer = (row) => cell([h('span', { class: 'truncate mono', title: row.url }, row.url)]);
+
+export const reachCell: CellRenderer = (row) => cell([badge(row.authFailed ? AUTH_FAILED : REACH[row.reach])]);
+
+export const licenseCell: CellRenderer = (row) =>
+  cell(
+    [badge(HEALTH[row.health]), row.licenseAsOf ? h('span', { class: 'as-of' }, row.licenseAsOf) : null],
+    { class: { aged: row.licenseAged }, title: row.licenseAt ? `License read ${row.licenseAt}` : undefined },
+  );
+
+const EXPIRY_CLASS: Record<ExpiryRung, string> = { critical: 'tone-bad', warning: 'tone-warn', notice: 'tone-info', none: '', unknown: 'muted' };
+
+export const expiryCell: CellRenderer = (row) =>
+  cell(
+    [
+      h('span', { class: 'truncate' }, [
+        row.expiryDate ? h('span', { class: 'date' }, row.expiryDate) : null,
+        h('span', { class: EXPIRY_CLASS[expiryRung(row)] }, row.expiryText),
+      ]),
+    ],
+    { class: { aged: row.licenseAged }, title: row.expiryDate ? `${row.expiryDate} (${row.expiryText})` : undefined },
+  );
+
+export const streamsCell: CellRenderer = (row) => cell(String(row.maxStreams ?? NONE), { class: 'end num' });
+
+export const checkinCell: CellRenderer = (row) =>
+  cell([h('span', { class: { muted: row.onlineCheckin === null } }, row.onlineCheckin === null ? NONE : row.onlineCheckin ? 'yes' : 'no')]);
+
+export const checkedCell: CellRenderer = (row) =>
+  cell([h('span', { class: { 'tone-warn': row.reach === 'stale', muted: row.reach === 'never' } }, row.checkedText)], { title: row.checkedTitle || undefined });
+
+export const errorCell: CellRenderer = (row) => cell(row.error ? [h('span', { class: 'truncate tone-bad' }, row.errorLabel)] : [], { title: row.error?.message });
