@@ -4,14 +4,19 @@
  */
 export type CsvValue = string | number | boolean | null | undefined;
 
-// Spreadsheets run a cell starting with one of these as a formula (CSV injection).
-const FORMULA_START = /^[=+\-@\t\r]/;
+// Spreadsheets run a cell starting with one of these as a formula (CSV injection). Where the list
+// separator is ";" (most of Europe), a spreadsheet may split a cell there too, so each piece after
+// a ";" is a cell start of its own.
+const FORMULA_AT_CELL_START = /(^|;)(?=[=+\-@\t\r])/g;
 
-/** One cell: neutralised against formulas with a leading single quote, and quoted when it must be (RFC 4180). */
+/**
+ * One cell: every place a spreadsheet could start a cell (the start, and after each ";") is
+ * neutralised against formulas with a single quote; the cell is quoted when RFC 4180 asks, and
+ * when it holds a ";", so that a ";" spreadsheet keeps it whole.
+ */
 export function csvCell(value: CsvValue): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const text = (value === null || value === undefined ? '' : String(value)).replace(FORMULA_AT_CELL_START, "$1'");
+  return /[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** Rows as CSV text, CRLF line ends as RFC 4180 and Excel expect. */

@@ -7,8 +7,13 @@ import { csvCell, toCsv } from '../../electron/common/csv';
 // Written out here, not taken from csv.ts, so the tests judge the escaping by the guidance.
 const FORMULA_TRIGGERS = ['=', '+', '-', '@', '\t', '\r'];
 const runsAsFormula = (cell: string) => FORMULA_TRIGGERS.some((trigger) => cell.startsWith(trigger));
-// RFC 4180: a field holding a comma, a double quote or a line break (CR or LF) is enclosed in double quotes.
-const mustBeQuoted = (cell: string) => [',', '"', '\r', '\n'].some((ch) => cell.includes(ch));
+// Where Excel's list separator is ";" (most European locales) a cell is split at each ";" too.
+const spreadsheetPieces = (cell: string) => cell.split(';');
+// RFC 4180: a field holding a comma, a double quote or a line break (CR or LF) is enclosed in double
+// quotes; one holding the other list separator, ";", is too, so no spreadsheet splits it.
+const mustBeQuoted = (cell: string) => [',', '"', '\r', '\n', ';'].some((ch) => cell.includes(ch));
+// Each piece that would run as a formula keeps its text behind a single quote; nothing else changes.
+const neutralised = (cell: string) => spreadsheetPieces(cell).map((piece) => (runsAsFormula(piece) ? `'${piece}` : piece)).join(';');
 
 describe('csvCell', () => {
   it.each([
@@ -18,6 +23,9 @@ describe('csvCell', () => {
     ['@SUM(A1)', "'@SUM(A1)"],
     ['\tcmd', "'\tcmd"],
     ['\rcmd', `"'\rcmd"`],
+    // A ";" spreadsheet would split these into a second cell that runs.
+    ["x;=cmd|' /C calc'!A0", `"x;'=cmd|' /C calc'!A0"`],
+    ['a;+1;-2', `"a;'+1;'-2"`],
   ])('neutralises the formula in %j', (input, expected) => {
     expect(csvCell(input)).toBe(expected);
   });
@@ -48,8 +56,8 @@ describe('toCsv', () => {
     expect(toCsv([['=1+1', 'ok', '-5'], ['@x', 'a,b', '+"q"']])).toBe(`'=1+1,ok,'-5\r\n'@x,"a,b","'+""q"""\r\n`);
   });
 
-  it('reads back as cells no spreadsheet runs as a formula, nothing lost, each quoted only where RFC 4180 asks', () => {
-    const cell = fc.string({ unit: fc.constantFrom('a', ',', '"', '\n', '\r', '=', '+', '-', '@', '\t', ' ', "'", 'é') });
+  it('reads back as cells no spreadsheet runs as a formula ("," or ";" separated), nothing lost, each quoted only where needed', () => {
+    const cell = fc.string({ unit: fc.constantFrom('a', ',', ';', '"', '\n', '\r', '=', '+', '-', '@', '\t', ' ', "'", 'é') });
     fc.assert(
       fc.property(fc.array(fc.array(cell, { minLength: 2, maxLength: 4 }), { minLength: 1, maxLength: 5 }), (rows) => {
         const parsed: string[][] = parse(toCsv(rows), { relax_column_count: true, record_delimiter: '\r\n' });
@@ -57,9 +65,9 @@ describe('toCsv', () => {
         rows.forEach((row, r) =>
           row.forEach((original, c) => {
             const read = parsed[r]![c]!;
-            expect(runsAsFormula(read), `${JSON.stringify(read)} would run as a formula`).toBe(false);
+            for (const piece of spreadsheetPieces(read)) expect(runsAsFormula(piece), `${JSON.stringify(read)} would run as a formula`).toBe(false);
             // Nothing lost: a formula keeps its text behind the quote, anything else is left as it was.
-            expect(read).toBe(runsAsFormula(original) ? `'${original}` : original);
+            expect(read).toBe(neutralised(original));
             expect(csvCell(original).startsWith('"'), `${JSON.stringify(original)} quoted`).toBe(mustBeQuoted(original));
           }),
         );
