@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { SequencerByKey } from '../../common/async';
 import { BrainFrameClient, DEFAULT_TIMEOUT_MS, type Credentials } from '../brainframe/client';
 import type { LicenseInfo } from '../brainframe/license';
 import { BrainFrameError, type ErrorInfo } from '../brainframe/errors';
@@ -160,7 +161,8 @@ export class Operation implements Disposable {
  * Two operations never talk to the same server at once: each server has a queue of its own.
  */
 export class FleetOperations implements Disposable {
-  private readonly serverQueues = new Map<string, Promise<unknown>>();
+  /** Each server's work, queued behind any other operation's work on it. */
+  private readonly serverQueues = new SequencerByKey<string>();
   /**
    * One client per server, kept across operations, so its session cookie is used again as
    * BrainFrame's own clients do: Basic once, then the cookie, one re-login when it expires.
@@ -236,7 +238,7 @@ export class FleetOperations implements Disposable {
     };
     const op = new Operation(kind, unique, key, async (op, signal) => {
       const started = await runPooled(unique, { concurrency, maxInFlight: concurrency * MAX_PARKED_FACTOR, parkAfterMs, signal }, async (target) => {
-        const answeredIn = await this.exclusive(target.id, () => this.runOne(op, target, signal, timeoutMs, work));
+        const answeredIn = await this.serverQueues.queue(target.id, () => this.runOne(op, target, signal, timeoutMs, work));
         if (answeredIn !== null) latency.add(answeredIn);
       });
       // Servers never reached because of a cancel still get a result, so the summary is complete.
@@ -318,17 +320,5 @@ export class FleetOperations implements Disposable {
     const client = new BrainFrameClient({ baseUrl: target.url, credentials, timeoutMs, tlsFingerprint: target.tlsFingerprint });
     this.clients.set(target.id, { key, client });
     return client;
-  }
-
-  /** Queues work for one server behind any other operation's work on it. */
-  private exclusive<T>(serverId: string, task: () => Promise<T>): Promise<T> {
-    const before = this.serverQueues.get(serverId) ?? Promise.resolve();
-    const run = before.then(task, task);
-    const tail = run.catch(() => undefined);
-    this.serverQueues.set(serverId, tail);
-    void tail.then(() => {
-      if (this.serverQueues.get(serverId) === tail) this.serverQueues.delete(serverId);
-    });
-    return run;
   }
 }

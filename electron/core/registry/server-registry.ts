@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { Sequencer } from '../../common/async';
 import { AppError } from '../app-error';
 import type { AuditInput, AuditLog } from '../audit/audit-log';
 import type { Credentials } from '../brainframe/client';
@@ -53,7 +54,7 @@ type SecretWrite = [id: string, credentials: Credentials | null];
  * without the credentials it claims to have, and no removed server leaves its credentials behind.
  */
 export class ServerRegistry {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly changes = new Sequencer();
   private readonly listeners = new Set<() => void>();
   private servers: readonly Server[] = [];
   /** By id: bulk operations look up thousands of servers at a time. */
@@ -214,12 +215,10 @@ export class ServerRegistry {
   }
 
   private serial<T>(action: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(async () => {
+    return this.changes.queue(async () => {
       await this.reloadFromDisk();
       return action();
     });
-    this.queue = next.catch(() => undefined);
-    return next;
   }
 
   /**

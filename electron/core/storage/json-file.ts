@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { basename } from 'node:path';
 import type { z } from 'zod';
+import { Sequencer } from '../../common/async';
 import { storageError, writeFileDurably } from './durable-write';
 
 /**
@@ -16,7 +17,7 @@ export interface LoadResult<T> {
 }
 
 export class JsonFile<S extends z.ZodType> {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly saves = new Sequencer();
   /** The file as this process last read or wrote it, to notice another process's save. */
   private seen: string | null = null;
 
@@ -63,9 +64,7 @@ export class JsonFile<S extends z.ZodType> {
 
   /** Saves are serialised, so two quick saves never interleave their renames. */
   save(value: z.output<S>): Promise<void> {
-    const next = this.queue.then(() => this.write(value));
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.saves.queue(() => this.write(value));
   }
 
   private async write(value: z.output<S>): Promise<void> {

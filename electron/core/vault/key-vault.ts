@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { z } from 'zod';
+import { Sequencer } from '../../common/async';
 import { AppError } from '../app-error';
 import type { AuditEntry, AuditInput, AuditLog } from '../audit/audit-log';
 import { normaliseKeyText } from '../brainframe/key-text';
@@ -54,7 +55,7 @@ export class KeyVault {
   private readonly changed = new Emitter<KeyInfo[]>();
   /** Fires with the new listing after every saved add or remove. */
   readonly onDidChange = this.changed.event;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly changes = new Sequencer();
 
   private constructor(
     private readonly keysDir: string,
@@ -208,7 +209,7 @@ export class KeyVault {
 
   /** Changes run one at a time, so two adds of the same key cannot both pass the duplicate check. */
   private exclusive<T>(change: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(async () => {
+    return this.changes.queue(async () => {
       // Another process (the command line, or the app) may have changed the library meanwhile.
       const fresh = await this.file.reloadIfChanged();
       if (fresh) {
@@ -217,8 +218,6 @@ export class KeyVault {
       }
       return change();
     });
-    this.queue = next.catch(() => undefined);
-    return next;
   }
 
   /** Takes in what another process saved since; the app runs it when the window asks for the list. */
