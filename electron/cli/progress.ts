@@ -1,4 +1,4 @@
-import type { Disposable } from '../core/events';
+import type { Disposable } from '../common/events';
 import type { Operation, OperationCounts } from '../core/fleet/fleet-operations';
 
 const CLEAR_LINE = '\r\u001b[2K';

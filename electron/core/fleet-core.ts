@@ -9,7 +9,7 @@ import { SettingsStore } from './settings/settings';
 import { LicenseAlerts } from './status/license-alerts';
 import { StatusCache } from './status/status-cache';
 import { KeyVault } from './vault/key-vault';
-import type { Disposable } from './events';
+import type { Disposable } from '../common/events';
 
 export interface FleetCoreOptions {
   dataDir: string;

@@ -3,7 +3,7 @@ import { AppError, toErrorInfo } from '../core/app-error';
 import { BrainFrameClient, excerpt } from '../core/brainframe/client';
 import type { FleetCore } from '../core/fleet-core';
 import type { Operation } from '../core/fleet/fleet-operations';
-import { Emitter, type Disposable } from '../core/events';
+import { Emitter, type Disposable } from '../common/events';
 import { COMMAND_CHANNELS, type CommandChannel, type EventChannel, type Events, type Input, type Output, type Result } from './contract';
 import { INPUT_SCHEMAS } from './schemas';
 

@@ -11,7 +11,7 @@ import { resolveDataDir } from '../core/data-dir';
 import { FleetCore } from '../core/fleet-core';
 import { AlertNotifier, BackgroundRefresh } from '../core/status/background-refresh';
 import { JsonFile } from '../core/storage/json-file';
-import type { Disposable } from '../core/events';
+import type { Disposable } from '../common/events';
 import { IpcHandlers } from '../ipc/handlers';
 import { registerIpc } from './ipc-adapter';
 import { menuTemplate } from './menu';

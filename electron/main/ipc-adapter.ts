@@ -1,7 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { COMMAND_CHANNELS } from '../ipc/contract';
 import type { IpcHandlers } from '../ipc/handlers';
-import type { Disposable } from '../core/events';
+import type { Disposable } from '../common/events';
 
 /**
  * Wires the contract's handlers to Electron: exactly the contract's channels, each message's

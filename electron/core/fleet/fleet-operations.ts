@@ -8,7 +8,7 @@ import { toErrorInfo } from '../app-error';
 import type { AuditLog } from '../audit/audit-log';
 import { versionIsStale, type StatusCache } from '../status/status-cache';
 import { RecentLatency, runPooled } from './pool';
-import { Emitter, type Disposable, type Event } from '../events';
+import { Emitter, type Disposable, type Event } from '../../common/events';
 
 export const DEFAULT_CONCURRENCY = 16;
 /** A parked request still waits for its server, but no longer holds a slot; this bounds how many may. */

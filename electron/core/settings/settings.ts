@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { JsonFile } from '../storage/json-file';
-import { Emitter } from '../events';
+import { Emitter } from '../../common/events';
 import { DEFAULT_CONCURRENCY } from '../fleet/fleet-operations';
 import { DEFAULT_TIMEOUT_MS } from '../brainframe/client';
 

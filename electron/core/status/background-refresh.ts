@@ -1,5 +1,5 @@
 import type { FleetCore } from '../fleet-core';
-import type { Disposable } from '../events';
+import type { Disposable } from '../../common/events';
 import type { LicenseAlert } from './license-alerts';
 
 /**

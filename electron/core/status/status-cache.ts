@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { LICENSE_STATES, licenseInfoSchema, type LicenseInfo } from '../brainframe/license';
 import type { ErrorInfo } from '../brainframe/errors';
 import { JsonFile } from '../storage/json-file';
-import { Emitter, type Disposable } from '../events';
+import { Emitter, type Disposable } from '../../common/events';
 
 /** Did the server answer at its last check? `never`: not checked yet. */
 export type Reachability = 'online' | 'offline' | 'never';

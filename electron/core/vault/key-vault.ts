@@ -7,7 +7,7 @@ import { AppError } from '../app-error';
 import type { AuditEntry, AuditInput, AuditLog } from '../audit/audit-log';
 import { normaliseKeyText } from '../brainframe/key-text';
 import { BrainFrameError } from '../brainframe/errors';
-import { Emitter } from '../events';
+import { Emitter } from '../../common/events';
 import { SealedStore } from '../secrets/sealed-store';
 import type { SecretStore } from '../secrets/secret-store';
 import { JsonFile } from '../storage/json-file';
