@@ -9,7 +9,7 @@ import { SettingsStore } from './settings/settings';
 import { LicenseAlerts } from './status/license-alerts';
 import { StatusCache } from './status/status-cache';
 import { KeyVault } from './vault/key-vault';
-import type { Disposable } from '../common/events';
+import { DisposableStore, type Disposable } from '../common/events';
 
 export interface FleetCoreOptions {
   dataDir: string;
@@ -26,7 +26,7 @@ const KEPT_SUMMARIES = 20;
  */
 export class FleetCore implements Disposable {
   private readonly summaries = new Map<string, OperationSummary>();
-  private readonly listeners: Disposable[] = [];
+  private readonly listeners = new DisposableStore();
 
   private constructor(
     readonly dataDir: string,
@@ -39,7 +39,7 @@ export class FleetCore implements Disposable {
     readonly fleet: FleetOperations,
   ) {
     // Removing a server forgets its cached status and alerts too.
-    this.listeners.push(
+    this.listeners.add(
       registry.onDidChange(() => {
         const known = new Set(registry.list().map((s) => s.id));
         fleet.forgetClients(known);
@@ -119,7 +119,7 @@ export class FleetCore implements Disposable {
   }
 
   dispose(): void {
-    for (const listener of this.listeners.splice(0)) listener.dispose();
+    this.listeners.dispose();
     this.status.dispose();
   }
 

@@ -3,7 +3,7 @@ import { AppError, toErrorInfo } from '../core/app-error';
 import { BrainFrameClient, excerpt } from '../core/brainframe/client';
 import type { FleetCore } from '../core/fleet-core';
 import type { Operation } from '../core/fleet/fleet-operations';
-import { Emitter, type Disposable } from '../common/events';
+import { DisposableStore, Emitter, type Disposable } from '../common/events';
 import { COMMAND_CHANNELS, type CommandChannel, type EventChannel, type Events, type Input, type Output, type Result } from './contract';
 import { INPUT_SCHEMAS } from './schemas';
 
@@ -30,18 +30,16 @@ type Handlers = { [C in CommandChannel]: (input: Input<C>) => Promise<Output<C>>
 export class IpcHandlers implements Disposable {
   private readonly events = new Emitter<EmittedEvent>();
   private readonly operations = new Map<string, Operation>();
-  private readonly subscriptions: Disposable[];
+  private readonly subscriptions = new DisposableStore();
   readonly onEvent = this.events.event;
 
   constructor(
     private readonly core: FleetCore,
     private readonly host: HostServices,
   ) {
-    this.subscriptions = [
-      core.registry.onDidChange(() => this.emit('servers.changed', undefined)),
-      core.vault.onDidChange(() => this.emit('keys.changed', undefined)),
-      core.status.onDidChange((ids) => this.emit('status.changed', [...new Set(ids)].map((id) => core.status.get(id)))),
-    ];
+    this.subscriptions.add(core.registry.onDidChange(() => this.emit('servers.changed', undefined)));
+    this.subscriptions.add(core.vault.onDidChange(() => this.emit('keys.changed', undefined)));
+    this.subscriptions.add(core.status.onDidChange((ids) => this.emit('status.changed', [...new Set(ids)].map((id) => core.status.get(id)))));
   }
 
   /** Validates, runs and answers one command. Unknown channels and bad input are refused with a clear error. */
@@ -72,7 +70,7 @@ export class IpcHandlers implements Disposable {
 
   dispose(): void {
     this.cancelAll();
-    for (const s of this.subscriptions) s.dispose();
+    this.subscriptions.dispose();
     this.events.dispose();
   }
 

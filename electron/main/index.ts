@@ -11,7 +11,7 @@ import { resolveDataDir } from '../core/data-dir';
 import { FleetCore } from '../core/fleet-core';
 import { AlertNotifier, BackgroundRefresh } from '../core/status/background-refresh';
 import { JsonFile } from '../core/storage/json-file';
-import type { Disposable } from '../common/events';
+import { DisposableStore } from '../common/events';
 import { IpcHandlers } from '../ipc/handlers';
 import { registerIpc } from './ipc-adapter';
 import { menuTemplate } from './menu';
@@ -57,14 +57,15 @@ async function main(): Promise<void> {
     },
   });
   const background = new BackgroundRefresh(core);
-  const disposables: Disposable[] = [
-    handlers,
-    registerIpc(ipcMain, handlers, { contents, isAppUrl }),
-    background,
+  const disposables = new DisposableStore();
+  disposables.add(handlers);
+  disposables.add(registerIpc(ipcMain, handlers, { contents, isAppUrl }));
+  disposables.add(background);
+  disposables.add(
     new AlertNotifier(core, (alert) => {
       if (Notification.isSupported()) new Notification({ title: alert.title, body: alert.body }).show();
     }),
-  ];
+  );
 
   const windowState = new JsonFile(join(dataDir, 'window-state.json'), boundsSchema.nullable(), () => null);
   const send = (command: Parameters<Parameters<typeof menuTemplate>[0]>[0]) => window?.webContents.send('menu.command', command);
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     event.preventDefault();
-    for (const d of disposables) d.dispose();
+    disposables.dispose();
     void core.close().finally(() => app.quit());
   });
 

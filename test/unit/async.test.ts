@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Sequencer, SequencerByKey } from '../../electron/common/async';
+import { DisposableStore, Emitter, toDisposable } from '../../electron/common/events';
 
 /** A promise settled from outside, to hold a task at a chosen point. */
 function deferred<T = void>() {
@@ -135,5 +136,100 @@ describe('SequencerByKey', () => {
     // A key used again starts a fresh queue.
     await expect(sequencer.queue('a', async () => 'again')).resolves.toBe('again');
     expect([...sequencer.keys()]).toEqual([]);
+  });
+});
+
+describe('DisposableStore', () => {
+  it('returns what it adds, and disposes each once, in the order added, however often it is disposed', () => {
+    const store = new DisposableStore();
+    const log: string[] = [];
+    const first = toDisposable(() => log.push('first'));
+    expect(store.add(first)).toBe(first);
+    store.add({ dispose: () => void log.push('second') });
+    store.add(first); // the same one twice is still disposed once
+    expect(store.isDisposed).toBe(false);
+    store.dispose();
+    store.dispose();
+    expect(log).toEqual(['first', 'second']);
+    expect(store.isDisposed).toBe(true);
+  });
+
+  it('disposes at once whatever is added after it was disposed', () => {
+    const store = new DisposableStore();
+    store.dispose();
+    const late = { dispose: vi.fn() };
+    expect(store.add(late)).toBe(late);
+    expect(late.dispose).toHaveBeenCalledTimes(1);
+    store.dispose();
+    expect(late.dispose).toHaveBeenCalledTimes(1);
+  });
+
+  it('disposes every item even when one throws, then throws that error', () => {
+    const store = new DisposableStore();
+    const after = { dispose: vi.fn() };
+    store.add(
+      toDisposable(() => {
+        throw new Error('stuck');
+      }),
+    );
+    store.add(after);
+    expect(() => store.dispose()).toThrow('stuck');
+    expect(after.dispose).toHaveBeenCalledTimes(1);
+  });
+
+  it('ends subscriptions, so a disposed owner hears no more events', () => {
+    const emitter = new Emitter<number>();
+    const store = new DisposableStore();
+    const heard: number[] = [];
+    store.add(emitter.event((n) => heard.push(n)));
+    emitter.fire(1);
+    store.dispose();
+    emitter.fire(2);
+    expect(heard).toEqual([1]);
+  });
+});
+
+describe('toDisposable', () => {
+  it('runs its function on the first dispose only', () => {
+    const fn = vi.fn();
+    const disposable = toDisposable(fn);
+    disposable.dispose();
+    disposable.dispose();
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('Emitter', () => {
+  it('gives each subscription its own disposer, even for the same function twice', () => {
+    const emitter = new Emitter<string>();
+    const heard: string[] = [];
+    const listener = (value: string) => void heard.push(value);
+    const one = emitter.event(listener);
+    emitter.event(listener);
+    emitter.fire('a');
+    one.dispose();
+    emitter.fire('b');
+    expect(heard).toEqual(['a', 'a', 'b']);
+  });
+
+  it('hands a throwing listener’s error to onListenerError and still tells the rest', () => {
+    const errors: unknown[] = [];
+    const emitter = new Emitter<void>({ onListenerError: (err) => errors.push(err) });
+    let told = 0;
+    emitter.event(() => {
+      throw new Error('broken');
+    });
+    emitter.event(() => told++);
+    expect(() => emitter.fire()).not.toThrow();
+    expect(told).toBe(1);
+    expect(errors).toEqual([new Error('broken')]);
+  });
+
+  it('without onListenerError, lets a listener’s error reach the caller of fire()', () => {
+    const emitter = new Emitter<void>();
+    emitter.event(() => {
+      throw new Error('broken');
+    });
+    expect(() => emitter.fire()).toThrow('broken');
   });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Sequencer } from '../../common/async';
+import { Emitter, type Event } from '../../common/events';
 import { AppError } from '../app-error';
 import type { AuditInput, AuditLog } from '../audit/audit-log';
 import type { Credentials } from '../brainframe/client';
@@ -32,10 +33,6 @@ export interface RegistryOptions {
   audit: AuditLog;
 }
 
-export interface Disposable {
-  dispose(): void;
-}
-
 const EXPORT_HEADER = ['name', 'url', 'site', 'notes', 'tls_fingerprint', 'has_credentials'];
 
 const byName = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
@@ -55,7 +52,12 @@ type SecretWrite = [id: string, credentials: Credentials | null];
  */
 export class ServerRegistry {
   private readonly changes = new Sequencer();
-  private readonly listeners = new Set<() => void>();
+  private readonly changed = new Emitter<void>({
+    // The change is saved; a failing listener must not make it look failed to the caller.
+    onListenerError: (err) => console.error('A registry change listener failed:', err),
+  });
+  /** Called after every saved change. */
+  readonly onDidChange: Event<void> = this.changed.event;
   private servers: readonly Server[] = [];
   /** By id: bulk operations look up thousands of servers at a time. */
   private byId = new Map<string, Server>();
@@ -206,14 +208,6 @@ export class ServerRegistry {
     return toCsv([EXPORT_HEADER, ...this.list().map((s) => [s.name, s.url, s.site, s.notes, s.tlsFingerprint, s.hasCredentials ? 'yes' : 'no'])]);
   }
 
-  /** Called after every saved change. */
-  onDidChange(listener: () => void): Disposable {
-    // A wrapper of its own, so subscribing one function twice gives two independent subscriptions.
-    const entry = () => listener();
-    this.listeners.add(entry);
-    return { dispose: () => this.listeners.delete(entry) };
-  }
-
   private serial<T>(action: () => Promise<T>): Promise<T> {
     return this.changes.queue(async () => {
       await this.reloadFromDisk();
@@ -234,7 +228,7 @@ export class ServerRegistry {
     const fresh = await this.file.reloadIfChanged();
     if (!fresh) return;
     this.setServers(fresh.servers);
-    this.notify();
+    this.changed.fire();
   }
 
   /**
@@ -260,18 +254,7 @@ export class ServerRegistry {
     this.setServers(servers);
     // The change is saved: a delete that fails now leaves an unused secret, not a reason to report it failed.
     for (const id of deletes) await this.secrets.delete(account(id)).catch(() => false);
-    this.notify();
-  }
-
-  private notify(): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener();
-      } catch (err) {
-        // The change is saved; a failing listener must not make it look failed to the caller.
-        console.error('A registry change listener failed:', err);
-      }
-    }
+    this.changed.fire();
   }
 
   /** Stores a server's credentials; resolves to the action that restores what was there. */

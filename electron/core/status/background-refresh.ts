@@ -1,5 +1,5 @@
 import type { FleetCore } from '../fleet-core';
-import type { Disposable } from '../../common/events';
+import { DisposableStore, toDisposable, type Disposable } from '../../common/events';
 import type { LicenseAlert } from './license-alerts';
 
 /**
@@ -9,10 +9,11 @@ import type { LicenseAlert } from './license-alerts';
 export class BackgroundRefresh implements Disposable {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
-  private readonly subscription: Disposable;
+  private readonly disposables = new DisposableStore();
 
   constructor(private readonly core: FleetCore) {
-    this.subscription = core.settings.onDidChange(() => this.schedule());
+    this.disposables.add(core.settings.onDidChange(() => this.schedule()));
+    this.disposables.add(toDisposable(() => this.clearTimer()));
     this.schedule();
   }
 
@@ -31,14 +32,18 @@ export class BackgroundRefresh implements Disposable {
   }
 
   dispose(): void {
+    this.disposables.dispose();
+  }
+
+  private clearTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.subscription.dispose();
   }
 
   private schedule(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.clearTimer();
+    // A refresh that finishes after dispose() must not start the clock again.
+    if (this.disposables.isDisposed) return;
     const minutes = this.core.settings.get().refreshIntervalMinutes;
     if (minutes > 0) this.timer = setTimeout(() => void this.runNow().catch(() => undefined), minutes * 60_000);
   }
@@ -49,13 +54,13 @@ export class BackgroundRefresh implements Disposable {
  * once per server and condition (LicenseAlerts remembers what was said).
  */
 export class AlertNotifier implements Disposable {
-  private readonly subscription: Disposable;
+  private readonly disposables = new DisposableStore();
 
   constructor(
     private readonly core: FleetCore,
     private readonly notify: (alert: LicenseAlert) => void,
   ) {
-    this.subscription = core.status.onDidChange((ids) => void this.check(ids).catch(() => undefined));
+    this.disposables.add(core.status.onDidChange((ids) => void this.check(ids).catch(() => undefined)));
   }
 
   async check(serverIds: readonly string[]): Promise<LicenseAlert[]> {
@@ -70,6 +75,6 @@ export class AlertNotifier implements Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    this.disposables.dispose();
   }
 }
