@@ -10,6 +10,7 @@ import { LicenseAlerts } from './status/license-alerts';
 import { StatusCache } from './status/status-cache';
 import { KeyVault } from './vault/key-vault';
 import { DisposableStore, type Disposable } from '../common/events';
+import { onUnexpectedError } from '../common/unexpected';
 
 export interface FleetCoreOptions {
   dataDir: string;
@@ -46,7 +47,8 @@ export class FleetCore implements Disposable {
         const gone = status.all().filter((s) => !known.has(s.serverId)).map((s) => s.serverId);
         if (gone.length) {
           status.forget(gone);
-          void alerts.forget(gone).catch(() => undefined); // a disk that refuses this memory must not crash the process
+          // A disk that refuses this memory must not crash the process.
+          void alerts.forget(gone).catch((err) => onUnexpectedError('forgetting the alerts of removed servers', err));
         }
       }),
     );
@@ -114,7 +116,7 @@ export class FleetCore implements Disposable {
   async close(): Promise<void> {
     await this.fleet.cancelAll();
     // Only a cache: a disk that refuses it at shutdown must not turn the work done into a failure.
-    await this.status.flush().catch(() => undefined);
+    await this.status.flush().catch((err) => onUnexpectedError('saving the status cache at shutdown', err));
     this.dispose();
   }
 

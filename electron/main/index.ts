@@ -12,6 +12,7 @@ import { FleetCore } from '../core/fleet-core';
 import { AlertNotifier, BackgroundRefresh } from '../core/status/background-refresh';
 import { JsonFile } from '../core/storage/json-file';
 import { DisposableStore } from '../common/events';
+import { onUnexpectedError } from '../common/unexpected';
 import { IpcHandlers } from '../ipc/handlers';
 import { registerIpc } from './ipc-adapter';
 import { menuTemplate } from './menu';
@@ -81,7 +82,8 @@ async function main(): Promise<void> {
     window.on('close', () => {
       if (!window) return;
       const bounds = window.getNormalBounds();
-      void windowState.save({ ...bounds, maximized: window.isMaximized() }).catch(() => undefined); // a nicety: not worth a crash on a read-only disk
+      // A nicety: not worth a crash on a read-only disk.
+      void windowState.save({ ...bounds, maximized: window.isMaximized() }).catch((err) => onUnexpectedError('saving the window position', err));
     });
     window.on('closed', () => (window = null));
     await (DEV_SERVER_URL ? window.loadURL(DEV_SERVER_URL) : window.loadFile(rendererIndex));
@@ -111,7 +113,7 @@ async function main(): Promise<void> {
 
   await openWindow();
   // The window opens on the last known picture; with background refresh on, a fresh one follows at once.
-  if (core.settings.get().refreshIntervalMinutes > 0) void background.runNow().catch(() => undefined);
+  if (core.settings.get().refreshIntervalMinutes > 0) void background.runNow().catch((err) => onUnexpectedError('refreshing the fleet at start-up', err));
 }
 
 /** Every session: our CSP on every response, no permission granted, nothing downloaded. */

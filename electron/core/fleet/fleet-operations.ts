@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { SequencerByKey } from '../../common/async';
+import { onUnexpectedError } from '../../common/unexpected';
 import { BrainFrameClient, DEFAULT_TIMEOUT_MS, type Credentials } from '../brainframe/client';
 import type { LicenseInfo } from '../brainframe/license';
 import { BrainFrameError, type ErrorInfo } from '../brainframe/errors';
@@ -245,7 +246,7 @@ export class FleetOperations implements Disposable {
       for (const target of unique.slice(started)) op.finished(this.result(target, null, null, BrainFrameError.of('Cancelled').toInfo(), null), false);
       // The servers' results stand whatever the disk says: a cache that cannot be saved (a full or
       // read-only disk) must not turn them into a failure. Its next save writes every status again.
-      await this.deps.cache.flush().catch(() => undefined);
+      await this.deps.cache.flush().catch((err) => onUnexpectedError('saving the status cache after an operation', err));
     });
     this.running.add(op);
     // `done` is the caller's to handle; this bookkeeping must not add an unhandled rejection of its own.
@@ -291,7 +292,8 @@ export class FleetOperations implements Disposable {
           key: { id: op.key.id, label: op.key.label, fingerprint: op.key.fingerprint },
           outcome: { ok: result.ok, state: result.ok ? (result.license?.state ?? null) : null, error: result.error },
         })
-        .catch(() => undefined); // a full disk must not turn a done apply into a failure; the result still reports it
+        // A full disk must not turn a done apply into a failure; the result still reports it.
+        .catch((err) => onUnexpectedError('recording a license apply in the history', err));
     }
     op.finished(result, true);
     return answeredIn;

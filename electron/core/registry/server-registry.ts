@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { Sequencer } from '../../common/async';
 import { Emitter, type Event } from '../../common/events';
+import { onUnexpectedError } from '../../common/unexpected';
 import { AppError } from '../app-error';
 import type { AuditInput, AuditLog } from '../audit/audit-log';
 import type { Credentials } from '../brainframe/client';
@@ -247,13 +248,13 @@ export class ServerRegistry {
     } catch (err) {
       for (const restore of undo.reverse()) {
         // Best effort: the original failure is what the user must see and act on.
-        await restore().catch(() => undefined);
+        await restore().catch((e) => onUnexpectedError('putting back keychain credentials after a failed registry save', e));
       }
       throw err;
     }
     this.setServers(servers);
     // The change is saved: a delete that fails now leaves an unused secret, not a reason to report it failed.
-    for (const id of deletes) await this.secrets.delete(account(id)).catch(() => false);
+    for (const id of deletes) await this.secrets.delete(account(id)).catch((err) => onUnexpectedError('deleting the credentials of a removed server', err));
     this.changed.fire();
   }
 

@@ -1,5 +1,6 @@
 import type { FleetCore } from '../fleet-core';
 import { DisposableStore, toDisposable, type Disposable } from '../../common/events';
+import { onUnexpectedError } from '../../common/unexpected';
 import type { LicenseAlert } from './license-alerts';
 
 /**
@@ -45,7 +46,7 @@ export class BackgroundRefresh implements Disposable {
     // A refresh that finishes after dispose() must not start the clock again.
     if (this.disposables.isDisposed) return;
     const minutes = this.core.settings.get().refreshIntervalMinutes;
-    if (minutes > 0) this.timer = setTimeout(() => void this.runNow().catch(() => undefined), minutes * 60_000);
+    if (minutes > 0) this.timer = setTimeout(() => void this.runNow().catch((err) => onUnexpectedError('refreshing the fleet in the background', err)), minutes * 60_000);
   }
 }
 
@@ -60,7 +61,7 @@ export class AlertNotifier implements Disposable {
     private readonly core: FleetCore,
     private readonly notify: (alert: LicenseAlert) => void,
   ) {
-    this.disposables.add(core.status.onDidChange((ids) => void this.check(ids).catch(() => undefined)));
+    this.disposables.add(core.status.onDidChange((ids) => void this.check(ids).catch((err) => onUnexpectedError('checking fresh statuses for license alerts', err))));
   }
 
   async check(serverIds: readonly string[]): Promise<LicenseAlert[]> {

@@ -4,6 +4,7 @@ import { LICENSE_STATES, licenseInfoSchema, type LicenseInfo } from '../brainfra
 import type { ErrorInfo } from '../brainframe/errors';
 import { JsonFile } from '../storage/json-file';
 import { Emitter, type Disposable } from '../../common/events';
+import { onUnexpectedError } from '../../common/unexpected';
 
 /** Did the server answer at its last check? `never`: not checked yet. */
 export type Reachability = 'online' | 'offline' | 'never';
@@ -124,13 +125,14 @@ export class StatusCache implements Disposable {
   }
 
   dispose(): void {
-    void this.flush().catch(() => undefined); // at shutdown nobody is left to tell of a failed save
+    // At shutdown no caller is left to tell of a failed save.
+    void this.flush().catch((err) => onUnexpectedError('saving the status cache at shutdown', err));
     this.changed.dispose();
   }
 
   private scheduleSave(serverId: string): void {
     this.pending.push(serverId);
-    this.saveTimer ??= setTimeout(() => void this.flush().catch(() => undefined), SAVE_DELAY_MS);
+    this.saveTimer ??= setTimeout(() => void this.flush().catch((err) => onUnexpectedError('saving the status cache', err)), SAVE_DELAY_MS);
   }
 }
 

@@ -8,6 +8,7 @@ import type { AuditEntry, AuditInput, AuditLog } from '../audit/audit-log';
 import { normaliseKeyText } from '../brainframe/key-text';
 import { BrainFrameError } from '../brainframe/errors';
 import { Emitter } from '../../common/events';
+import { onUnexpectedError } from '../../common/unexpected';
 import { SealedStore } from '../secrets/sealed-store';
 import type { SecretStore } from '../secrets/secret-store';
 import { JsonFile } from '../storage/json-file';
@@ -170,7 +171,8 @@ export class KeyVault {
       try {
         await this.file.save({ version: 1, keys: next });
       } catch (err) {
-        await fs.rm(this.blobPath(record.id), { force: true }).catch(() => undefined); // the save error is the one to report
+        // The save error is the one to report to the caller; a sealed file left behind is only logged.
+        await fs.rm(this.blobPath(record.id), { force: true }).catch((e) => onUnexpectedError('removing the sealed file of a key whose save failed', e));
         throw err;
       }
       this.keys = next;
