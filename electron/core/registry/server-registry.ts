@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { Sequencer } from '../../common/async';
 import { Emitter, type Event } from '../../common/events';
 import { onUnexpectedError } from '../../common/unexpected';
 import { AppError } from '../app-error';
 import type { AuditInput, AuditLog } from '../audit/audit-log';
 import type { Credentials } from '../brainframe/client';
 import { assertKeychainWritable, type SecretStore } from '../secrets/secret-store';
-import { JsonFile } from '../storage/json-file';
+import { JsonFile, JsonFileChanges } from '../storage/json-file';
 import { toCsv } from './csv';
 import { planCsvImport, type CsvReport } from './csv-import';
 import {
@@ -52,7 +51,7 @@ type SecretWrite = [id: string, credentials: Credentials | null];
  * without the credentials it claims to have, and no removed server leaves its credentials behind.
  */
 export class ServerRegistry {
-  private readonly changes = new Sequencer();
+  private readonly changes: JsonFileChanges<typeof registryFileSchema>;
   private readonly changed = new Emitter<void>({
     // The change is saved; a failing listener must not make it look failed to the caller.
     onListenerError: (err) => console.error('A registry change listener failed:', err),
@@ -72,6 +71,10 @@ export class ServerRegistry {
     readonly recovered: string | null,
   ) {
     this.setServers(servers);
+    this.changes = new JsonFileChanges(file, (fresh) => {
+      this.setServers(fresh.servers);
+      this.changed.fire();
+    });
   }
 
   static async open({ dataDir, secrets, audit }: RegistryOptions): Promise<ServerRegistry> {
@@ -103,7 +106,7 @@ export class ServerRegistry {
   }
 
   add(draft: ServerDraft): Promise<Server> {
-    return this.serial(async () => {
+    return this.changes.queue(async () => {
       const fields = normaliseFields(draft);
       this.assertNameFree(fields.name);
       const credentials = draft.credentials ? normaliseCredentials(draft.credentials) : null;
@@ -117,7 +120,7 @@ export class ServerRegistry {
 
   /** Changes the given fields; `credentials: undefined` keeps them, `null` removes them, an object replaces them. */
   update(id: string, patch: Partial<ServerDraft>): Promise<Server> {
-    return this.serial(async () => {
+    return this.changes.queue(async () => {
       const current = this.require(id);
       const fields = normaliseFields({
         name: patch.name ?? current.name,
@@ -150,7 +153,7 @@ export class ServerRegistry {
 
   /** Removes servers and their credentials in one save (the grid removes hundreds at once); an unknown id removes none. */
   removeMany(ids: readonly string[]): Promise<void> {
-    return this.serial(async () => {
+    return this.changes.queue(async () => {
       const gone = new Map(ids.map((id) => [id, this.require(id)]));
       await this.commit(
         this.servers.filter((s) => !gone.has(s.id)),
@@ -186,7 +189,7 @@ export class ServerRegistry {
    * An unreadable file (InvalidCsv) or a failed keychain or file write imports nothing.
    */
   importCsv(text: string): Promise<CsvReport> {
-    return this.serial(async () => {
+    return this.changes.queue(async () => {
       const plan = planCsvImport(text, this.nameMap());
       if (plan.servers.length === 0) return plan.report;
       const now = new Date().toISOString();
@@ -209,27 +212,13 @@ export class ServerRegistry {
     return toCsv([EXPORT_HEADER, ...this.list().map((s) => [s.name, s.url, s.site, s.notes, s.tlsFingerprint, s.hasCredentials ? 'yes' : 'no'])]);
   }
 
-  private serial<T>(action: () => Promise<T>): Promise<T> {
-    return this.changes.queue(async () => {
-      await this.reloadFromDisk();
-      return action();
-    });
-  }
-
   /**
    * Takes in what another process (the command line, or the app beside it) saved since this one
    * last read or wrote the file, so a change made there is neither overwritten nor unseen here.
    * Every change runs it first; the app also runs it when the window asks for the list.
    */
   reloadIfChanged(): Promise<void> {
-    return this.serial(async () => undefined);
-  }
-
-  private async reloadFromDisk(): Promise<void> {
-    const fresh = await this.file.reloadIfChanged();
-    if (!fresh) return;
-    this.setServers(fresh.servers);
-    this.changed.fire();
+    return this.changes.reloadIfChanged();
   }
 
   /**

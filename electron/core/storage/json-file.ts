@@ -101,6 +101,33 @@ export class JsonFile<S extends z.ZodType> {
   }
 }
 
+/**
+ * Changes to what a JsonFile holds, run one at a time, each on the file as last saved by any
+ * process (the desktop app and the command line share the data folder): before each change, a
+ * save made elsewhere since is handed to `takeIn`, so it is neither overwritten nor unseen.
+ */
+export class JsonFileChanges<S extends z.ZodType> {
+  private readonly changes = new Sequencer();
+
+  constructor(
+    private readonly file: JsonFile<S>,
+    private readonly takeIn: (fresh: z.output<S>) => void,
+  ) {}
+
+  queue<T>(change: () => Promise<T>): Promise<T> {
+    return this.changes.queue(async () => {
+      const fresh = await this.file.reloadIfChanged();
+      if (fresh) this.takeIn(fresh);
+      return change();
+    });
+  }
+
+  /** Takes in what another process saved since, changing nothing else. */
+  reloadIfChanged(): Promise<void> {
+    return this.queue(async () => undefined);
+  }
+}
+
 /** Moves a damaged file out of the way under a dated name, never deleting it. */
 async function setAside(path: string): Promise<string> {
   const movedTo = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;

@@ -2,7 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { z } from 'zod';
-import { Sequencer } from '../../common/async';
 import { AppError } from '../app-error';
 import type { AuditEntry, AuditInput, AuditLog } from '../audit/audit-log';
 import { normaliseKeyText } from '../brainframe/key-text';
@@ -11,7 +10,7 @@ import { Emitter } from '../../common/events';
 import { onUnexpectedError } from '../../common/unexpected';
 import { SealedStore } from '../secrets/sealed-store';
 import type { SecretStore } from '../secrets/secret-store';
-import { JsonFile } from '../storage/json-file';
+import { JsonFile, JsonFileChanges } from '../storage/json-file';
 import { writeFileDurably } from '../storage/durable-write';
 import { MAX_KEY_FILE_BYTES, readKeyFile } from './key-file';
 
@@ -56,7 +55,8 @@ export class KeyVault {
   private readonly changed = new Emitter<KeyInfo[]>();
   /** Fires with the new listing after every saved add or remove. */
   readonly onDidChange = this.changed.event;
-  private readonly changes = new Sequencer();
+  /** Changes run one at a time, so two adds of the same key cannot both pass the duplicate check. */
+  private readonly changes: JsonFileChanges<typeof keysFileSchema>;
 
   private constructor(
     private readonly keysDir: string,
@@ -66,7 +66,13 @@ export class KeyVault {
     private keys: KeyRecord[],
     /** Set when keys.json was unusable at start-up: what happened, for the user. */
     readonly recovered: string | null,
-  ) {}
+  ) {
+    // Another process (the command line, or the app) may have changed the library meanwhile.
+    this.changes = new JsonFileChanges(file, (fresh) => {
+      this.keys = fresh.keys;
+      this.changed.fire(this.list());
+    });
+  }
 
   static async open({ dataDir, secrets, audit }: KeyVaultOptions): Promise<KeyVault> {
     const file = new JsonFile(join(dataDir, 'keys.json'), keysFileSchema, () => ({ version: 1 as const, keys: [] }));
@@ -115,7 +121,7 @@ export class KeyVault {
   }
 
   remove(id: string): Promise<void> {
-    return this.exclusive(async () => {
+    return this.changes.queue(async () => {
       const record = this.record(id);
       const rest = this.keys.filter((k) => k !== record);
       // Metadata first: a crash between the two leaves an orphaned sealed file, not a listed key without text.
@@ -152,7 +158,7 @@ export class KeyVault {
   private async add(key: string, label: string | undefined, defaultLabel: string): Promise<KeyInfo> {
     const given = label?.trim() ? checkLabel(label) : null;
     const fingerprint = fingerprintOf(key);
-    return this.exclusive(async () => {
+    return this.changes.queue(async () => {
       const same = this.keys.find((k) => k.fingerprint === fingerprint);
       if (same) throw new AppError('DuplicateKey', `This key is already in the vault as “${same.label}”.`);
       const taken = given && this.findByLabel(given);
@@ -209,22 +215,9 @@ export class KeyVault {
     }
   }
 
-  /** Changes run one at a time, so two adds of the same key cannot both pass the duplicate check. */
-  private exclusive<T>(change: () => Promise<T>): Promise<T> {
-    return this.changes.queue(async () => {
-      // Another process (the command line, or the app) may have changed the library meanwhile.
-      const fresh = await this.file.reloadIfChanged();
-      if (fresh) {
-        this.keys = fresh.keys;
-        this.changed.fire(this.list());
-      }
-      return change();
-    });
-  }
-
   /** Takes in what another process saved since; the app runs it when the window asks for the list. */
   reloadIfChanged(): Promise<void> {
-    return this.exclusive(async () => undefined);
+    return this.changes.reloadIfChanged();
   }
 }
 
