@@ -1,6 +1,6 @@
 /**
  * The few platform globals the common layer may use, because Node and browsers both have them
- * (WHATWG URL). Declared here so the layer type-checks with neither Node's nor the DOM's types.
+ * (WHATWG URL, console). Declared here so the layer type-checks with neither Node's nor the DOM's types.
  */
 declare class URL {
   constructor(input: string, base?: string);
@@ -17,3 +17,10 @@ declare class URL {
   username: string;
   toString(): string;
 }
+
+/** The console both runtimes have (the unexpected-error sink's default handler writes to it). */
+declare const console: {
+  log(...data: unknown[]): void;
+  warn(...data: unknown[]): void;
+  error(...data: unknown[]): void;
+};

@@ -1,4 +1,4 @@
-import type { Disposable } from '../core/events';
+import { toDisposable, type Disposable } from '../common/events';
 import type { Operation } from '../core/fleet/fleet-operations';
 import type { OperationCounts } from '../common/types';
 
@@ -9,14 +9,12 @@ const CLEAR_LINE = '\r\u001b[2K';
  * at the end. Nothing at all when the stream is not a terminal: logs and pipes get the table only.
  */
 export function showProgress(op: Operation, verb: string, stream: NodeJS.WriteStream = process.stderr): Disposable {
-  if (!stream.isTTY) return { dispose: () => undefined };
+  if (!stream.isTTY) return toDisposable(() => undefined);
   const draw = ({ done, failed, total }: OperationCounts) => stream.write(`${CLEAR_LINE}${verb}: ${done}/${total} done, ${failed} failed`);
   draw(op.counts);
   const subscription = op.onDidProgress((event) => draw(event.counts));
-  return {
-    dispose: () => {
-      subscription.dispose();
-      stream.write(CLEAR_LINE);
-    },
-  };
+  return toDisposable(() => {
+    subscription.dispose();
+    stream.write(CLEAR_LINE);
+  });
 }

@@ -9,7 +9,8 @@ import { SettingsStore } from './settings/settings';
 import { LicenseAlerts } from './status/license-alerts';
 import { StatusCache } from './status/status-cache';
 import { KeyVault } from './vault/key-vault';
-import type { Disposable } from './events';
+import { DisposableStore, type Disposable } from '../common/events';
+import { onUnexpectedError } from '../common/unexpected';
 import type { Credentials, OperationSummary } from '../common/types';
 
 export interface FleetCoreOptions {
@@ -27,7 +28,7 @@ const KEPT_SUMMARIES = 20;
  */
 export class FleetCore implements Disposable {
   private readonly summaries = new Map<string, OperationSummary>();
-  private readonly listeners: Disposable[] = [];
+  private readonly listeners = new DisposableStore();
 
   private constructor(
     readonly dataDir: string,
@@ -40,14 +41,15 @@ export class FleetCore implements Disposable {
     readonly fleet: FleetOperations,
   ) {
     // Removing a server forgets its cached status and alerts too.
-    this.listeners.push(
+    this.listeners.add(
       registry.onDidChange(() => {
         const known = new Set(registry.list().map((s) => s.id));
         fleet.forgetClients(known);
         const gone = status.all().filter((s) => !known.has(s.serverId)).map((s) => s.serverId);
         if (gone.length) {
           status.forget(gone);
-          void alerts.forget(gone).catch(() => undefined); // a disk that refuses this memory must not crash the process
+          // A disk that refuses this memory must not crash the process.
+          void alerts.forget(gone).catch((err) => onUnexpectedError('forgetting the alerts of removed servers', err));
         }
       }),
     );
@@ -129,12 +131,12 @@ export class FleetCore implements Disposable {
   async close(): Promise<void> {
     await this.fleet.cancelAll();
     // Only a cache: a disk that refuses it at shutdown must not turn the work done into a failure.
-    await this.status.flush().catch(() => undefined);
+    await this.status.flush().catch((err) => onUnexpectedError('saving the status cache at shutdown', err));
     this.dispose();
   }
 
   dispose(): void {
-    for (const listener of this.listeners.splice(0)) listener.dispose();
+    this.listeners.dispose();
     this.status.dispose();
   }
 

@@ -7,7 +7,7 @@ import type { ServerRegistry } from '../core/registry/server-registry';
 import type { SettingsStore } from '../core/settings/settings';
 import type { StatusCache } from '../core/status/status-cache';
 import type { KeyVault } from '../core/vault/key-vault';
-import { Emitter, type Disposable } from '../core/events';
+import { DisposableStore, Emitter, type Disposable } from '../common/events';
 import { COMMAND_CHANNELS, type CommandChannel, type EventChannel, type Events, type Input, type Output, type Result } from './contract';
 import { INPUT_SCHEMAS } from './schemas';
 import { excerpt } from '../common/text';
@@ -48,18 +48,16 @@ type Handlers = { [C in CommandChannel]: (input: Input<C>) => Promise<Output<C>>
 export class IpcHandlers implements Disposable {
   private readonly events = new Emitter<EmittedEvent>();
   private readonly operations = new Map<string, Operation>();
-  private readonly subscriptions: Disposable[];
+  private readonly subscriptions = new DisposableStore();
   readonly onEvent = this.events.event;
 
   constructor(
     private readonly core: HandlerServices,
     private readonly host: HostServices,
   ) {
-    this.subscriptions = [
-      core.registry.onDidChange(() => this.emit('servers.changed', undefined)),
-      core.vault.onDidChange(() => this.emit('keys.changed', undefined)),
-      core.status.onDidChange((ids) => this.emit('status.changed', [...new Set(ids)].map((id) => core.status.get(id)))),
-    ];
+    this.subscriptions.add(core.registry.onDidChange(() => this.emit('servers.changed', undefined)));
+    this.subscriptions.add(core.vault.onDidChange(() => this.emit('keys.changed', undefined)));
+    this.subscriptions.add(core.status.onDidChange((ids) => this.emit('status.changed', [...new Set(ids)].map((id) => core.status.get(id)))));
   }
 
   /** Validates, runs and answers one command. Unknown channels and bad input are refused with a clear error. */
@@ -90,7 +88,7 @@ export class IpcHandlers implements Disposable {
 
   dispose(): void {
     this.cancelAll();
-    for (const s of this.subscriptions) s.dispose();
+    this.subscriptions.dispose();
     this.events.dispose();
   }
 

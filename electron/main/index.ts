@@ -11,7 +11,8 @@ import { resolveDataDir } from '../core/data-dir';
 import { FleetCore } from '../core/fleet-core';
 import { AlertNotifier, BackgroundRefresh } from '../core/status/background-refresh';
 import { JsonFile } from '../core/storage/json-file';
-import type { Disposable } from '../core/events';
+import { DisposableStore } from '../common/events';
+import { onUnexpectedError } from '../common/unexpected';
 import { IpcHandlers } from '../ipc/handlers';
 import { registerIpc } from './ipc-adapter';
 import { menuTemplate } from './menu';
@@ -57,14 +58,15 @@ async function main(): Promise<void> {
     },
   });
   const background = new BackgroundRefresh(core);
-  const disposables: Disposable[] = [
-    handlers,
-    registerIpc(ipcMain, handlers, { contents, isAppUrl }),
-    background,
+  const disposables = new DisposableStore();
+  disposables.add(handlers);
+  disposables.add(registerIpc(ipcMain, handlers, { contents, isAppUrl }));
+  disposables.add(background);
+  disposables.add(
     new AlertNotifier(core, (alert) => {
       if (Notification.isSupported()) new Notification({ title: alert.title, body: alert.body }).show();
     }),
-  ];
+  );
 
   const windowState = new JsonFile(join(dataDir, 'window-state.json'), boundsSchema.nullable(), () => null);
   const send = (command: Parameters<Parameters<typeof menuTemplate>[0]>[0]) => window?.webContents.send('menu.command', command);
@@ -80,7 +82,8 @@ async function main(): Promise<void> {
     window.on('close', () => {
       if (!window) return;
       const bounds = window.getNormalBounds();
-      void windowState.save({ ...bounds, maximized: window.isMaximized() }).catch(() => undefined); // a nicety: not worth a crash on a read-only disk
+      // A nicety: not worth a crash on a read-only disk.
+      void windowState.save({ ...bounds, maximized: window.isMaximized() }).catch((err) => onUnexpectedError('saving the window position', err));
     });
     window.on('closed', () => (window = null));
     await (DEV_SERVER_URL ? window.loadURL(DEV_SERVER_URL) : window.loadFile(rendererIndex));
@@ -104,13 +107,13 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     event.preventDefault();
-    for (const d of disposables) d.dispose();
+    disposables.dispose();
     void core.close().finally(() => app.quit());
   });
 
   await openWindow();
   // The window opens on the last known picture; with background refresh on, a fresh one follows at once.
-  if (core.settings.get().refreshIntervalMinutes > 0) void background.runNow().catch(() => undefined);
+  if (core.settings.get().refreshIntervalMinutes > 0) void background.runNow().catch((err) => onUnexpectedError('refreshing the fleet at start-up', err));
 }
 
 /** Every session: our CSP on every response, no permission granted, nothing downloaded. */

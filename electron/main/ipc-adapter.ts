@@ -1,7 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { COMMAND_CHANNELS } from '../ipc/contract';
 import type { IpcHandlers } from '../ipc/handlers';
-import type { Disposable } from '../core/events';
+import { toDisposable, type Disposable } from '../common/events';
 
 /**
  * Wires the contract's handlers to Electron: exactly the contract's channels, each message's
@@ -38,10 +38,8 @@ export function registerIpc(
   const forwarding = handlers.onEvent(({ channel, payload }) => {
     for (const contents of trusted.contents()) if (!contents.isDestroyed()) contents.send(channel, payload);
   });
-  return {
-    dispose: () => {
-      forwarding.dispose();
-      for (const channel of COMMAND_CHANNELS) ipcMain.removeHandler(channel);
-    },
-  };
+  return toDisposable(() => {
+    forwarding.dispose();
+    for (const channel of COMMAND_CHANNELS) ipcMain.removeHandler(channel);
+  });
 }

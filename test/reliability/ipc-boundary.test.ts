@@ -7,7 +7,7 @@ import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { COMMAND_CHANNELS, EVENT_CHANNELS, type Result } from '../../electron/ipc/contract';
 import type { EmittedEvent } from '../../electron/ipc/handlers';
 import { registerIpc } from '../../electron/main/ipc-adapter';
-import { Emitter } from '../../electron/core/events';
+import { Emitter } from '../../electron/common/events';
 
 const electron = vi.hoisted(() => ({
   exposed: [] as Array<[string, unknown]>,

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { Sequencer } from '../../common/async';
 import { LICENSE_STATES } from '../../common/license';
 import { AUDIT_ACTIONS, type AuditAction, type AuditEntry } from '../../common/types';
 import { storageError } from '../storage/durable-write';
@@ -32,7 +33,7 @@ export type AuditInput = Omit<AuditEntry, 'time' | 'server' | 'key' | 'detail' |
  * A crash can tear only the last line; reading skips any line that does not parse.
  */
 export class AuditLog {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly writes = new Sequencer();
 
   constructor(readonly path: string) {}
 
@@ -87,9 +88,7 @@ export class AuditLog {
   }
 
   private enqueue(entries: AuditEntry[]): Promise<void> {
-    const next = this.queue.then(() => this.write(entries));
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.writes.queue(() => this.write(entries));
   }
 
   private async write(entries: AuditEntry[]): Promise<void> {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { SequencerByKey } from '../../common/async';
+import { onUnexpectedError } from '../../common/unexpected';
 import { BrainFrameClient } from '../brainframe/client';
 import type { LicenseInfo } from '../../common/license';
 import { BrainFrameError, serverAnswered, toErrorInfo, type ErrorInfo } from '../../common/errors';
@@ -8,7 +10,7 @@ import type { Credentials, KeyRef, Server, OperationCounts, OperationKind, Opera
 import type { AuditLog } from '../audit/audit-log';
 import { versionIsStale, type StatusCache } from '../status/status-cache';
 import { RecentLatency, runPooled } from './pool';
-import { Emitter, type Disposable, type Event } from '../events';
+import { Emitter, type Disposable, type Event } from '../../common/events';
 
 /** A parked request still waits for its server, but no longer holds a slot; this bounds how many may. */
 const MAX_PARKED_FACTOR = 4;
@@ -121,7 +123,8 @@ export class Operation implements Disposable {
  * Two operations never talk to the same server at once: each server has a queue of its own.
  */
 export class FleetOperations implements Disposable {
-  private readonly serverQueues = new Map<string, Promise<unknown>>();
+  /** Each server's work, queued behind any other operation's work on it. */
+  private readonly serverQueues = new SequencerByKey<string>();
   /**
    * One client per server, kept across operations, so its session cookie is used again as
    * BrainFrame's own clients do: Basic once, then the cookie, one re-login when it expires.
@@ -176,7 +179,7 @@ export class FleetOperations implements Disposable {
       const [version, license] = await Promise.all([client.getVersion(), client.getLicense()]);
       return { version, license };
     };
-    return probe.serverId ? this.exclusive(probe.serverId, test) : test();
+    return probe.serverId ? this.serverQueues.queue(probe.serverId, test) : test();
   }
 
   /** Drops the kept clients (and sessions) of servers no longer registered. */
@@ -213,14 +216,14 @@ export class FleetOperations implements Disposable {
     };
     const op = new Operation(kind, unique, key, async (op, signal) => {
       const started = await runPooled(unique, { concurrency, maxInFlight: concurrency * MAX_PARKED_FACTOR, parkAfterMs, signal }, async (target) => {
-        const answeredIn = await this.exclusive(target.id, () => this.runOne(op, target, signal, timeoutMs, work));
+        const answeredIn = await this.serverQueues.queue(target.id, () => this.runOne(op, target, signal, timeoutMs, work));
         if (answeredIn !== null) latency.add(answeredIn);
       });
       // Servers never reached because of a cancel still get a result, so the summary is complete.
       for (const target of unique.slice(started)) op.finished(this.result(target, null, null, BrainFrameError.of('Cancelled').toInfo(), null), false);
       // The servers' results stand whatever the disk says: a cache that cannot be saved (a full or
       // read-only disk) must not turn them into a failure. Its next save writes every status again.
-      await this.deps.cache.flush().catch(() => undefined);
+      await this.deps.cache.flush().catch((err) => onUnexpectedError('saving the status cache after an operation', err));
     });
     this.running.add(op);
     // `done` is the caller's to handle; this bookkeeping must not add an unhandled rejection of its own.
@@ -267,7 +270,8 @@ export class FleetOperations implements Disposable {
           key: { id: op.key.id, label: op.key.label, fingerprint: op.key.fingerprint },
           outcome: { ok: result.ok, state: result.ok ? (result.license?.state ?? null) : null, error: result.error },
         })
-        .catch(() => undefined); // a full disk must not turn a done apply into a failure; the result still reports it
+        // A full disk must not turn a done apply into a failure; the result still reports it.
+        .catch((err) => onUnexpectedError('recording a license apply in the history', err));
     }
     op.finished(result, true);
     return answeredIn;
@@ -296,17 +300,5 @@ export class FleetOperations implements Disposable {
     const client = new BrainFrameClient({ baseUrl: target.url, credentials, timeoutMs, tlsFingerprint: target.tlsFingerprint });
     this.clients.set(target.id, { key, client });
     return client;
-  }
-
-  /** Queues work for one server behind any other operation's work on it. */
-  private exclusive<T>(serverId: string, task: () => Promise<T>): Promise<T> {
-    const before = this.serverQueues.get(serverId) ?? Promise.resolve();
-    const run = before.then(task, task);
-    const tail = run.catch(() => undefined);
-    this.serverQueues.set(serverId, tail);
-    void tail.then(() => {
-      if (this.serverQueues.get(serverId) === tail) this.serverQueues.delete(serverId);
-    });
-    return run;
   }
 }

@@ -1,3 +1,5 @@
+import { onUnexpectedError } from '../../common/unexpected';
+
 /**
  * Runs one task per item with at most `concurrency` of them active. A task still running after
  * `parkAfterMs()` gives its slot to the next item and goes on waiting, up to its own timeout: a
@@ -31,7 +33,8 @@ export function runPooled<T>(
           pump();
         }, parkAfterMs());
         void task(item)
-          .catch(() => undefined) // tasks report their own failures; one must never stop the pool
+          // Tasks report their own failures; one that throws all the same must never stop the pool.
+          .catch((err) => onUnexpectedError('running a pooled task', err))
           .finally(() => {
             clearTimeout(park);
             release();

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { Emitter, type Event } from '../../common/events';
+import { onUnexpectedError } from '../../common/unexpected';
 import { AppError } from '../../common/errors';
 import type { AuditInput, AuditLog } from '../audit/audit-log';
 import type { Credentials, CsvReport, Server, ServerInput } from '../../common/types';
 import { nameKey } from '../../common/text';
 import { assertKeychainWritable, type SecretStore } from '../secrets/secret-store';
-import { JsonFile } from '../storage/json-file';
+import { JsonFile, JsonFileChanges } from '../storage/json-file';
 import { toCsv } from '../../common/csv';
 import { planCsvImport } from './csv-import';
 import { EDITABLE_FIELDS, decodeCredentials, duplicateNameError, encodeCredentials, normaliseCredentials, normaliseFields, serverSchema } from './server';
@@ -19,10 +21,6 @@ export interface RegistryOptions {
   dataDir: string;
   secrets: SecretStore;
   audit: AuditLog;
-}
-
-export interface Disposable {
-  dispose(): void;
 }
 
 const EXPORT_HEADER = ['name', 'url', 'site', 'notes', 'tls_fingerprint', 'has_credentials'];
@@ -43,8 +41,13 @@ type SecretWrite = [id: string, credentials: Credentials | null];
  * without the credentials it claims to have, and no removed server leaves its credentials behind.
  */
 export class ServerRegistry {
-  private queue: Promise<unknown> = Promise.resolve();
-  private readonly listeners = new Set<() => void>();
+  private readonly changes: JsonFileChanges<typeof registryFileSchema>;
+  private readonly changed = new Emitter<void>({
+    // The change is saved; a failing listener must not make it look failed to the caller.
+    onListenerError: (err) => console.error('A registry change listener failed:', err),
+  });
+  /** Called after every saved change. */
+  readonly onDidChange: Event<void> = this.changed.event;
   private servers: readonly Server[] = [];
   /** By id: bulk operations look up thousands of servers at a time. */
   private byId = new Map<string, Server>();
@@ -58,6 +61,10 @@ export class ServerRegistry {
     readonly recovered: string | null,
   ) {
     this.setServers(servers);
+    this.changes = new JsonFileChanges(file, (fresh) => {
+      this.setServers(fresh.servers);
+      this.changed.fire();
+    });
   }
 
   static async open({ dataDir, secrets, audit }: RegistryOptions): Promise<ServerRegistry> {
@@ -89,7 +96,7 @@ export class ServerRegistry {
   }
 
   add(draft: ServerInput): Promise<Server> {
-    return this.serial(async () => {
+    return this.changes.queue(async () => {
       const fields = normaliseFields(draft);
       this.assertNameFree(fields.name);
       const credentials = draft.credentials ? normaliseCredentials(draft.credentials) : null;
@@ -103,7 +110,7 @@ export class ServerRegistry {
 
   /** Changes the given fields; `credentials: undefined` keeps them, `null` removes them, an object replaces them. */
   update(id: string, patch: Partial<ServerInput>): Promise<Server> {
-    return this.serial(async () => {
+    return this.changes.queue(async () => {
       const current = this.require(id);
       const fields = normaliseFields({
         name: patch.name ?? current.name,
@@ -136,7 +143,7 @@ export class ServerRegistry {
 
   /** Removes servers and their credentials in one save (the grid removes hundreds at once); an unknown id removes none. */
   removeMany(ids: readonly string[]): Promise<void> {
-    return this.serial(async () => {
+    return this.changes.queue(async () => {
       const gone = new Map(ids.map((id) => [id, this.require(id)]));
       await this.commit(
         this.servers.filter((s) => !gone.has(s.id)),
@@ -172,7 +179,7 @@ export class ServerRegistry {
    * An unreadable file (InvalidCsv) or a failed keychain or file write imports nothing.
    */
   importCsv(text: string): Promise<CsvReport> {
-    return this.serial(async () => {
+    return this.changes.queue(async () => {
       const plan = planCsvImport(text, this.nameMap());
       if (plan.servers.length === 0) return plan.report;
       const now = new Date().toISOString();
@@ -195,37 +202,13 @@ export class ServerRegistry {
     return toCsv([EXPORT_HEADER, ...this.list().map((s) => [s.name, s.url, s.site, s.notes, s.tlsFingerprint, s.hasCredentials ? 'yes' : 'no'])]);
   }
 
-  /** Called after every saved change. */
-  onDidChange(listener: () => void): Disposable {
-    // A wrapper of its own, so subscribing one function twice gives two independent subscriptions.
-    const entry = () => listener();
-    this.listeners.add(entry);
-    return { dispose: () => this.listeners.delete(entry) };
-  }
-
-  private serial<T>(action: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(async () => {
-      await this.reloadFromDisk();
-      return action();
-    });
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
   /**
    * Takes in what another process (the command line, or the app beside it) saved since this one
    * last read or wrote the file, so a change made there is neither overwritten nor unseen here.
    * Every change runs it first; the app also runs it when the window asks for the list.
    */
   reloadIfChanged(): Promise<void> {
-    return this.serial(async () => undefined);
-  }
-
-  private async reloadFromDisk(): Promise<void> {
-    const fresh = await this.file.reloadIfChanged();
-    if (!fresh) return;
-    this.setServers(fresh.servers);
-    this.notify();
+    return this.changes.reloadIfChanged();
   }
 
   /**
@@ -244,25 +227,14 @@ export class ServerRegistry {
     } catch (err) {
       for (const restore of undo.reverse()) {
         // Best effort: the original failure is what the user must see and act on.
-        await restore().catch(() => undefined);
+        await restore().catch((e) => onUnexpectedError('putting back keychain credentials after a failed registry save', e));
       }
       throw err;
     }
     this.setServers(servers);
     // The change is saved: a delete that fails now leaves an unused secret, not a reason to report it failed.
-    for (const id of deletes) await this.secrets.delete(account(id)).catch(() => false);
-    this.notify();
-  }
-
-  private notify(): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener();
-      } catch (err) {
-        // The change is saved; a failing listener must not make it look failed to the caller.
-        console.error('A registry change listener failed:', err);
-      }
-    }
+    for (const id of deletes) await this.secrets.delete(account(id)).catch((err) => onUnexpectedError('deleting the credentials of a removed server', err));
+    this.changed.fire();
   }
 
   /** Stores a server's credentials; resolves to the action that restores what was there. */

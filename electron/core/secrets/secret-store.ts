@@ -1,4 +1,5 @@
 import type * as KeytarModule from 'keytar';
+import { Sequencer } from '../../common/async';
 import { AppError } from '../../common/errors';
 
 /** The OS keychain, as the app uses it: small secrets under the app's own service name. */
@@ -51,7 +52,7 @@ type Keytar = typeof KeytarModule;
  * where no prompt can be shown (gnome-keyring without a display), and on a desktop the user would
  * face a pile of prompts. One at a time, the first call's outcome (unlocked, or refused) settles the rest.
  */
-let turn: Promise<unknown> = Promise.resolve();
+const keychainCalls = new Sequencer();
 
 /**
  * The real keychain through keytar (libsecret, Keychain Services, Credential Manager).
@@ -78,9 +79,7 @@ export class KeytarSecretStore implements SecretStore {
   }
 
   private use<T>(action: (keytar: Keytar) => Promise<T>): Promise<T> {
-    const call = turn.then(() => this.call(action));
-    turn = call.catch(() => undefined);
-    return call;
+    return keychainCalls.queue(() => this.call(action));
   }
 
   private async call<T>(action: (keytar: Keytar) => Promise<T>): Promise<T> {

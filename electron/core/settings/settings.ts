@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { JsonFile } from '../storage/json-file';
-import { Emitter } from '../events';
+import { Emitter } from '../../common/events';
 import { DEFAULT_SETTINGS, SETTING_BOUNDS, type NumericSetting, type Settings } from '../../common/settings';
 
 const bounded = (name: NumericSetting) => z.number().int().min(SETTING_BOUNDS[name].min).max(SETTING_BOUNDS[name].max);

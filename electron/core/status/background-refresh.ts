@@ -1,4 +1,5 @@
-import type { Disposable } from '../events';
+import { DisposableStore, toDisposable, type Disposable } from '../../common/events';
+import { onUnexpectedError } from '../../common/unexpected';
 import type { ServerRegistry } from '../registry/server-registry';
 import type { SettingsStore } from '../settings/settings';
 import type { LicenseAlert, LicenseAlerts } from './license-alerts';
@@ -25,10 +26,11 @@ export interface AlertNotifierDeps {
 export class BackgroundRefresh implements Disposable {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
-  private readonly subscription: Disposable;
+  private readonly disposables = new DisposableStore();
 
   constructor(private readonly core: BackgroundRefreshDeps) {
-    this.subscription = core.settings.onDidChange(() => this.schedule());
+    this.disposables.add(core.settings.onDidChange(() => this.schedule()));
+    this.disposables.add(toDisposable(() => this.clearTimer()));
     this.schedule();
   }
 
@@ -46,16 +48,20 @@ export class BackgroundRefresh implements Disposable {
   }
 
   dispose(): void {
+    this.disposables.dispose();
+  }
+
+  private clearTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.subscription.dispose();
   }
 
   private schedule(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.clearTimer();
+    // A refresh that finishes after dispose() must not start the clock again.
+    if (this.disposables.isDisposed) return;
     const minutes = this.core.settings.get().refreshIntervalMinutes;
-    if (minutes > 0) this.timer = setTimeout(() => void this.runNow().catch(() => undefined), minutes * 60_000);
+    if (minutes > 0) this.timer = setTimeout(() => void this.runNow().catch((err) => onUnexpectedError('refreshing the fleet in the background', err)), minutes * 60_000);
   }
 }
 
@@ -64,13 +70,13 @@ export class BackgroundRefresh implements Disposable {
  * once per server and condition (LicenseAlerts remembers what was said).
  */
 export class AlertNotifier implements Disposable {
-  private readonly subscription: Disposable;
+  private readonly disposables = new DisposableStore();
 
   constructor(
     private readonly core: AlertNotifierDeps,
     private readonly notify: (alert: LicenseAlert) => void,
   ) {
-    this.subscription = core.status.onDidChange((ids) => void this.check(ids).catch(() => undefined));
+    this.disposables.add(core.status.onDidChange((ids) => void this.check(ids).catch((err) => onUnexpectedError('checking fresh statuses for license alerts', err))));
   }
 
   async check(serverIds: readonly string[]): Promise<LicenseAlert[]> {
@@ -85,6 +91,6 @@ export class AlertNotifier implements Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    this.disposables.dispose();
   }
 }

@@ -5,7 +5,8 @@ import { LICENSE_STATES, type LicenseInfo } from '../../common/license';
 import { classifyError, type ErrorInfo } from '../../common/errors';
 import type { Reachability, ServerStatus } from '../../common/types';
 import { JsonFile } from '../storage/json-file';
-import { Emitter, type Disposable } from '../events';
+import { Emitter, type Disposable } from '../../common/events';
+import { onUnexpectedError } from '../../common/unexpected';
 
 const REACHABILITY = ['online', 'offline', 'never'] as const satisfies readonly Reachability[];
 
@@ -122,13 +123,14 @@ export class StatusCache implements Disposable {
   }
 
   dispose(): void {
-    void this.flush().catch(() => undefined); // at shutdown nobody is left to tell of a failed save
+    // At shutdown no caller is left to tell of a failed save.
+    void this.flush().catch((err) => onUnexpectedError('saving the status cache at shutdown', err));
     this.changed.dispose();
   }
 
   private scheduleSave(serverId: string): void {
     this.pending.push(serverId);
-    this.saveTimer ??= setTimeout(() => void this.flush().catch(() => undefined), SAVE_DELAY_MS);
+    this.saveTimer ??= setTimeout(() => void this.flush().catch((err) => onUnexpectedError('saving the status cache', err)), SAVE_DELAY_MS);
   }
 }
 

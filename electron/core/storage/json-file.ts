@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { basename } from 'node:path';
 import type { z } from 'zod';
+import { Sequencer } from '../../common/async';
 import { storageError, writeFileDurably } from './durable-write';
 
 /**
@@ -16,7 +17,7 @@ export interface LoadResult<T> {
 }
 
 export class JsonFile<S extends z.ZodType> {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly saves = new Sequencer();
   /** The file as this process last read or wrote it, to notice another process's save. */
   private seen: string | null = null;
 
@@ -63,9 +64,7 @@ export class JsonFile<S extends z.ZodType> {
 
   /** Saves are serialised, so two quick saves never interleave their renames. */
   save(value: z.output<S>): Promise<void> {
-    const next = this.queue.then(() => this.write(value));
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.saves.queue(() => this.write(value));
   }
 
   private async write(value: z.output<S>): Promise<void> {
@@ -99,6 +98,33 @@ export class JsonFile<S extends z.ZodType> {
     if (!parsed.success) return { ok: false, reason: `it does not match the expected format: ${parsed.error.issues[0]?.message ?? ''}` };
     if (path === this.path) this.seen = signature;
     return { ok: true, value: parsed.data };
+  }
+}
+
+/**
+ * Changes to what a JsonFile holds, run one at a time, each on the file as last saved by any
+ * process (the desktop app and the command line share the data folder): before each change, a
+ * save made elsewhere since is handed to `takeIn`, so it is neither overwritten nor unseen.
+ */
+export class JsonFileChanges<S extends z.ZodType> {
+  private readonly changes = new Sequencer();
+
+  constructor(
+    private readonly file: JsonFile<S>,
+    private readonly takeIn: (fresh: z.output<S>) => void,
+  ) {}
+
+  queue<T>(change: () => Promise<T>): Promise<T> {
+    return this.changes.queue(async () => {
+      const fresh = await this.file.reloadIfChanged();
+      if (fresh) this.takeIn(fresh);
+      return change();
+    });
+  }
+
+  /** Takes in what another process saved since, changing nothing else. */
+  reloadIfChanged(): Promise<void> {
+    return this.queue(async () => undefined);
   }
 }
 

@@ -9,10 +9,11 @@ import { MAX_KEY_FILE_BYTES, MAX_LABEL_CHARS } from '../../common/limits';
 import { hasControlChars, nameKey, withoutControlChars } from '../../common/text';
 import { normaliseKeyText } from '../brainframe/key-text';
 import { BrainFrameError } from '../../common/errors';
-import { Emitter } from '../events';
+import { Emitter } from '../../common/events';
+import { onUnexpectedError } from '../../common/unexpected';
 import { SealedStore } from '../secrets/sealed-store';
 import type { SecretStore } from '../secrets/secret-store';
-import { JsonFile } from '../storage/json-file';
+import { JsonFile, JsonFileChanges } from '../storage/json-file';
 import { writeFileDurably } from '../storage/durable-write';
 import { readKeyFile } from './key-file';
 
@@ -51,7 +52,8 @@ export class KeyVault {
   private readonly changed = new Emitter<KeyInfo[]>();
   /** Fires with the new listing after every saved add or remove. */
   readonly onDidChange = this.changed.event;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Changes run one at a time, so two adds of the same key cannot both pass the duplicate check. */
+  private readonly changes: JsonFileChanges<typeof keysFileSchema>;
 
   private constructor(
     private readonly keysDir: string,
@@ -61,7 +63,13 @@ export class KeyVault {
     private keys: KeyRecord[],
     /** Set when keys.json was unusable at start-up: what happened, for the user. */
     readonly recovered: string | null,
-  ) {}
+  ) {
+    // Another process (the command line, or the app) may have changed the library meanwhile.
+    this.changes = new JsonFileChanges(file, (fresh) => {
+      this.keys = fresh.keys;
+      this.changed.fire(this.list());
+    });
+  }
 
   static async open({ dataDir, secrets, audit }: KeyVaultOptions): Promise<KeyVault> {
     const file = new JsonFile(join(dataDir, 'keys.json'), keysFileSchema, () => ({ version: 1 as const, keys: [] }));
@@ -110,7 +118,7 @@ export class KeyVault {
   }
 
   remove(id: string): Promise<void> {
-    return this.exclusive(async () => {
+    return this.changes.queue(async () => {
       const record = this.record(id);
       const rest = this.keys.filter((k) => k !== record);
       // Metadata first: a crash between the two leaves an orphaned sealed file, not a listed key without text.
@@ -146,7 +154,7 @@ export class KeyVault {
   private async add(key: string, label: string | undefined, defaultLabel: string): Promise<KeyInfo> {
     const given = label?.trim() ? checkLabel(label) : null;
     const fingerprint = fingerprintOf(key);
-    return this.exclusive(async () => {
+    return this.changes.queue(async () => {
       const same = this.keys.find((k) => k.fingerprint === fingerprint);
       if (same) throw new AppError('DuplicateKey', `This key is already in the vault as “${same.label}”.`);
       const taken = given && this.findByLabel(given);
@@ -165,7 +173,8 @@ export class KeyVault {
       try {
         await this.file.save({ version: 1, keys: next });
       } catch (err) {
-        await fs.rm(this.blobPath(record.id), { force: true }).catch(() => undefined); // the save error is the one to report
+        // The save error is the one to report to the caller; a sealed file left behind is only logged.
+        await fs.rm(this.blobPath(record.id), { force: true }).catch((e) => onUnexpectedError('removing the sealed file of a key whose save failed', e));
         throw err;
       }
       this.keys = next;
@@ -202,24 +211,9 @@ export class KeyVault {
     }
   }
 
-  /** Changes run one at a time, so two adds of the same key cannot both pass the duplicate check. */
-  private exclusive<T>(change: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(async () => {
-      // Another process (the command line, or the app) may have changed the library meanwhile.
-      const fresh = await this.file.reloadIfChanged();
-      if (fresh) {
-        this.keys = fresh.keys;
-        this.changed.fire(this.list());
-      }
-      return change();
-    });
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
   /** Takes in what another process saved since; the app runs it when the window asks for the list. */
   reloadIfChanged(): Promise<void> {
-    return this.exclusive(async () => undefined);
+    return this.changes.reloadIfChanged();
   }
 }
 
