@@ -43,6 +43,18 @@ export function redactUrl(text: string): string {
   return `${scheme}…${text.slice(at)}`;
 }
 
+/** True for a plain-http address: credentials and key texts sent there travel unencrypted. */
+export function isCleartext(url: string): boolean {
+  return /^http:/i.test(url.trim());
+}
+
+/** The one warning about plain http, with the names of the servers it applies to (at most five shown). */
+export function cleartextWarning(names: readonly string[]): string {
+  const shown = names.slice(0, 5).map((n) => `"${n}"`).join(', ') + (names.length > 5 ? ` and ${names.length - 5} more` : '');
+  const subject = names.length === 1 ? `${shown} uses` : `${names.length} servers use`;
+  return `${subject} http://${names.length > 1 ? ` (${shown})` : ''}: usernames, passwords and license keys sent there travel unencrypted on the network. Use https:// where the server offers it.`;
+}
+
 /** `AA:BB:…` upper-case, as Node's X509Certificate.fingerprint256 prints it; accepts any case, with or without colons. */
 export function normaliseFingerprint(input: string): string {
   const hex = input.trim().replace(/^sha256[:=]?/i, '').replace(/[:\s]/g, '').toUpperCase();

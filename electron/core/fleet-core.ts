@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { AuditLog } from './audit/audit-log';
 import { AppError } from '../common/errors';
+import { normaliseServerUrl } from '../common/server-url';
 import { FleetOperations, type ApplyKey, type FleetTarget, type Operation, type OperationOptions } from './fleet/fleet-operations';
 import { ServerRegistry } from './registry/server-registry';
 import type { SecretStore } from './secrets/secret-store';
@@ -102,10 +103,25 @@ export class FleetCore implements Disposable {
 
   /**
    * Tries an address and credentials without saving anything. With `serverId` and no credentials
-   * given, the server's stored credentials are used.
+   * given, the server's stored credentials are used, but only at the address they were entered
+   * for, or where the user confirmed keeping them (`keepCredentials`): never sent elsewhere.
    */
-  async testConnection({ url, tlsFingerprint, credentials, serverId }: { url: string; tlsFingerprint?: string | null; credentials?: Credentials | null; serverId?: string }) {
-    const stored = credentials === undefined && serverId ? await this.registry.credentials(serverId) : null;
+  async testConnection({
+    url,
+    tlsFingerprint,
+    credentials,
+    serverId,
+    keepCredentials = false,
+  }: {
+    url: string;
+    tlsFingerprint?: string | null;
+    credentials?: Credentials | null;
+    serverId?: string;
+    keepCredentials?: boolean;
+  }) {
+    const registered = serverId ? this.registry.get(serverId) : undefined;
+    const sameOrigin = registered !== undefined && normaliseServerUrl(url) === registered.url;
+    const stored = credentials === undefined && serverId && (sameOrigin || keepCredentials) ? await this.registry.credentials(serverId) : null;
     return this.fleet.testConnection({ url, tlsFingerprint: tlsFingerprint ?? null, credentials: credentials ?? stored, serverId }, this.settings.get().timeoutSeconds * 1000);
   }
 

@@ -50,12 +50,12 @@ export interface Commands {
   'servers.list': { input: void; output: Server[] };
   /** Adds a server; credentials go to the keychain. */
   'servers.add': { input: ServerInput; output: Server };
-  /** Edits a server. */
-  'servers.update': { input: { id: string; changes: Partial<ServerInput> }; output: Server };
+  /** Edits a server; a new address drops the stored credentials unless new ones are given or `keepCredentials`. */
+  'servers.update': { input: { id: string; changes: Partial<ServerInput>; keepCredentials?: boolean }; output: Server };
   /** Removes servers with their credentials and cached status. */
   'servers.remove': { input: { ids: string[] }; output: void };
-  /** Tries an address (and credentials, or the stored ones of `id`) without saving anything. */
-  'servers.test': { input: { url: string; credentials?: Credentials | null; tlsFingerprint?: string | null; id?: string }; output: ConnectionTest };
+  /** Tries an address (and credentials, or the stored ones of `id` at their own address or when `keepCredentials`) without saving anything. */
+  'servers.test': { input: { url: string; credentials?: Credentials | null; tlsFingerprint?: string | null; id?: string; keepCredentials?: boolean }; output: ConnectionTest };
   /** Decides each row of a CSV file without saving: the preview. */
   'servers.previewCsv': { input: { text: string }; output: CsvReport };
   /** Imports the rows the preview accepted. */

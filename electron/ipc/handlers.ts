@@ -116,11 +116,12 @@ export class IpcHandlers implements Disposable {
       return this.core.registry.list();
     },
     'servers.add': (input) => this.core.registry.add(input),
-    'servers.update': ({ id, changes }) => this.core.registry.update(id, changes),
+    'servers.update': ({ id, changes, keepCredentials }) => this.core.registry.update(id, changes, { keepCredentials }),
     'servers.remove': async ({ ids }) => {
       await this.core.registry.removeMany(ids);
     },
-    'servers.test': ({ url, credentials, tlsFingerprint, id }) => this.core.testConnection({ url, credentials, tlsFingerprint, serverId: id }),
+    'servers.test': ({ url, credentials, tlsFingerprint, id, keepCredentials }) =>
+      this.core.testConnection({ url, credentials, tlsFingerprint, serverId: id, keepCredentials }),
     'servers.previewCsv': ({ text }) => this.core.registry.previewCsv(text),
     'servers.importCsv': ({ text }) => this.core.registry.importCsv(text),
     'status.list': () => this.core.status.all(),

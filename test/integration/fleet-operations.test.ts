@@ -273,7 +273,7 @@ describe('cancellation and exclusivity', () => {
     const test = slowCore.testConnection({ url, serverId: one! });
     const refresh = slowCore.refresh([one!]);
     const [tested, summary] = await Promise.all([test, refresh.done]);
-    expect(tested.license.state).toBe('missing');
+    expect(tested.version).toBeTruthy();
     const arrivals = server.requests.slice(before).map((r) => r.time);
     expect(arrivals).toHaveLength(2 + (summary.results[0]!.version === null ? 1 : 2));
     // The server answers after 300 ms: the refresh's first request came only once the test had its answers.

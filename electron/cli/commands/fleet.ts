@@ -1,11 +1,11 @@
-import { AppError } from '../../common/errors';
-import { errorSummary } from '../../common/errors';
+import { AppError, errorSummary } from '../../common/errors';
+import { cleartextWarning, isCleartext } from '../../common/server-url';
 import type { FleetCore } from '../../core/fleet-core';
 import type { Operation, OperationOptions } from '../../core/fleet/fleet-operations';
 import { describeDuration, licenseHealth } from '../../common/license-health';
 import { RUN_OPTIONS, SELECTION_OPTIONS, UsageError, parseCommand, seconds, wholeNumber } from '../args';
 import { withCore, type Command } from '../command';
-import { expiryText, print, printJson, table } from '../output';
+import { expiryText, print, printJson, table, warn } from '../output';
 import { showProgress } from '../progress';
 import { findKey, readKeyArgument } from './keys';
 import { findServer } from './servers';
@@ -124,9 +124,22 @@ ${RUN_HELP}`,
   async run(args) {
     const { values } = parseCommand(args, { ...SELECTION_OPTIONS, ...RUN_OPTIONS });
     const options = runOptions(values);
-    return withCore(values['data-dir'], (core) => finish(core, core.refresh(selectServers(core, values, false), options), values.json));
+    return withCore(values['data-dir'], (core) => {
+      const serverIds = selectServers(core, values, false);
+      warnCleartext(core, serverIds, (s) => s.hasCredentials);
+      return finish(core, core.refresh(serverIds, options), values.json);
+    });
   },
 };
+
+/** Once per command, on standard error (never in --json output): which targets get secrets over plain http. */
+function warnCleartext(core: FleetCore, serverIds: readonly string[], sendsSecrets: (server: Server) => boolean): void {
+  const names = serverIds.flatMap((id) => {
+    const server = core.registry.get(id);
+    return server && isCleartext(server.url) && sendsSecrets(server) ? [server.name] : [];
+  });
+  if (names.length) warn(cleartextWarning(names));
+}
 
 /**
  * The key named by --key-label, or the one in --key FILE: added to the vault, or the vault's entry
@@ -158,6 +171,7 @@ ${RUN_HELP}`,
     return withCore(values['data-dir'], async (core) => {
       const serverIds = selectServers(core, values, true);
       const key = await keyToApply(core, file, label);
+      warnCleartext(core, serverIds, () => true); // the key text itself goes to every target
       return finish(core, core.apply(key.id, serverIds, options), values.json);
     });
   },

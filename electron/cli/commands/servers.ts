@@ -5,7 +5,8 @@ import type { FleetCore } from '../../core/fleet-core';
 import { readTextFile } from '../../core/storage/text-file';
 import { UsageError, parseCommand, readStdin } from '../args';
 import { listCommand, withCore, type Command } from '../command';
-import { print, table } from '../output';
+import { print, table, warn } from '../output';
+import { cleartextWarning, isCleartext } from '../../common/server-url';
 
 export function findServer(core: FleetCore, name: string): Server {
   const server = core.registry.findByName(name);
@@ -51,6 +52,61 @@ const add: Command = {
       const server = await core.registry.add({ name, url, site: values.site, tlsFingerprint: values['tls-fingerprint'], credentials: creds });
       const details = [server.url, server.site && `site ${server.site}`, server.hasCredentials ? 'with credentials' : 'no credentials'].filter(Boolean);
       print(`Added server "${server.name}" (${details.join(', ')}).`);
+      if (server.hasCredentials && isCleartext(server.url)) warn(cleartextWarning([server.name]));
+      return 0;
+    });
+  },
+};
+
+const edit: Command = {
+  name: 'servers edit',
+  synopsis: 'NAME [--name NEW] [--url URL] [--site SITE] [--username USER --password-stdin] [--tls-fingerprint SHA256] [--keep-credentials]',
+  help: `Changes a registered server; only the options given change.
+
+  --name NEW       A new unique name.
+  --url URL        A new address. Stored credentials belong to the address they were entered for:
+                     with a new address they are removed, unless you give new ones
+                     (--username with --password-stdin) or --keep-credentials.
+  --site SITE      A new site ('' for none).
+  --username USER  New credentials, with the password read from standard input (--password-stdin).
+  --password-stdin
+  --tls-fingerprint SHA256
+                   Pin the https server's own certificate ('' to remove the pin).
+  --keep-credentials
+                   With --url: keep the stored credentials for the new address (you confirm that
+                     the new address is the same server, or one that may have them).`,
+  async run(args) {
+    const { values, positionals } = parseCommand(
+      args,
+      {
+        name: { type: 'string' },
+        url: { type: 'string' },
+        site: { type: 'string' },
+        username: { type: 'string' },
+        'password-stdin': { type: 'boolean' },
+        'tls-fingerprint': { type: 'string' },
+        'keep-credentials': { type: 'boolean' },
+      },
+      ['NAME'],
+    );
+    const creds = await credentials(values.username, values['password-stdin']);
+    if (values['keep-credentials'] && values.url === undefined) throw new UsageError('--keep-credentials goes with --url: it keeps the stored credentials for a new address.');
+    if (values['keep-credentials'] && creds) throw new UsageError('Give new credentials or --keep-credentials, not both.');
+    return withCore(values['data-dir'], async (core) => {
+      const before = findServer(core, positionals[0]!);
+      const changes = {
+        ...(values.name !== undefined ? { name: values.name } : {}),
+        ...(values.url !== undefined ? { url: values.url } : {}),
+        ...(values.site !== undefined ? { site: values.site } : {}),
+        ...(values['tls-fingerprint'] !== undefined ? { tlsFingerprint: values['tls-fingerprint'] || null } : {}),
+        ...(creds ? { credentials: creds } : {}),
+      };
+      if (Object.keys(changes).length === 0) throw new UsageError('Nothing to change: give --name, --url, --site, --username with --password-stdin, or --tls-fingerprint.');
+      const server = await core.registry.update(before.id, changes, { keepCredentials: values['keep-credentials'] });
+      const dropped = before.hasCredentials && !server.hasCredentials;
+      print(`Updated server "${server.name}" (${server.url}, ${server.hasCredentials ? 'with credentials' : 'no credentials'}).`);
+      if (dropped) warn(`The stored credentials were entered for ${before.url} and were removed with the new address. Give them again with --username and --password-stdin, or use --keep-credentials.`);
+      if (server.hasCredentials && isCleartext(server.url)) warn(cleartextWarning([server.name]));
       return 0;
     });
   },
@@ -84,6 +140,8 @@ Exit status: 0 when every row was imported, 1 when any was refused, 2 when the f
       );
       if (rows.length) print(table(['ROW', 'RESULT', 'NAME', 'URL', 'DETAIL'], rows));
       print(`${report.accepted} imported, ${report.refused} refused.`);
+      const cleartext = report.rows.filter((r) => r.accepted && r.hasCredentials && isCleartext(r.url)).map((r) => r.name);
+      if (cleartext.length) warn(cleartextWarning(cleartext));
       return report.refused > 0 ? 1 : 0;
     });
   },
@@ -114,4 +172,4 @@ const remove: Command = {
   },
 };
 
-export const serverCommands = [add, importCsv, list, remove];
+export const serverCommands = [add, edit, importCsv, list, remove];

@@ -109,7 +109,12 @@ export class ServerRegistry {
   }
 
   /** Changes the given fields; `credentials: undefined` keeps them, `null` removes them, an object replaces them. */
-  update(id: string, patch: Partial<ServerInput>): Promise<Server> {
+  /**
+   * Edits a server. Credentials are bound to the address (origin) they were entered for: when the
+   * address changes and no new credentials are given, the stored ones are removed, unless
+   * `keepCredentials` says the user confirmed keeping them for the new address.
+   */
+  update(id: string, patch: Partial<ServerInput>, { keepCredentials = false }: { keepCredentials?: boolean } = {}): Promise<Server> {
     return this.changes.queue(async () => {
       const current = this.require(id);
       const fields = normaliseFields({
@@ -120,7 +125,8 @@ export class ServerRegistry {
         tlsFingerprint: patch.tlsFingerprint === undefined ? current.tlsFingerprint : patch.tlsFingerprint,
       });
       this.assertNameFree(fields.name, id);
-      const credentials = patch.credentials ? normaliseCredentials(patch.credentials) : patch.credentials;
+      let credentials = patch.credentials ? normaliseCredentials(patch.credentials) : patch.credentials;
+      if (fields.url !== current.url && credentials === undefined && current.hasCredentials && !keepCredentials) credentials = null;
       const changed: string[] = EDITABLE_FIELDS.filter((field) => fields[field] !== current[field]);
       const credentialsChange = credentials !== undefined && (credentials !== null || current.hasCredentials);
       if (credentialsChange) changed.push('credentials');
@@ -129,7 +135,7 @@ export class ServerRegistry {
       const server: Server = { ...current, ...fields, hasCredentials, updatedAt: new Date().toISOString() };
       await this.commit(
         this.servers.map((s) => (s.id === id ? server : s)),
-        credentialsChange ? [[id, credentials]] : [],
+        credentialsChange ? [[id, credentials ?? null]] : [],
       );
       await this.audit.append({ action: 'server.update', server: auditRef(server), detail: `changed: ${changed.join(', ')}` });
       return { ...server };
