@@ -7,6 +7,7 @@
 import type { LicenseHealth } from '../../electron/common/license-health';
 import type { GridRow } from './grid-row';
 import { count, plural } from '../../electron/common/format';
+import { cleartextWarning, isCleartext } from '../../electron/common/server-url';
 import { HEALTH } from './states';
 
 export type PreviewLevel = 'danger' | 'warn' | 'info';
@@ -38,6 +39,8 @@ export interface ApplyPreview {
   warnings: { text: string; level: PreviewLevel }[];
   /** The user must tick "I understand" before confirming. */
   needsAcknowledge: boolean;
+  /** Which targets get the key text over plain http, in words; '' when none. */
+  cleartext: string;
   targets: PreviewTarget[];
 }
 
@@ -89,6 +92,7 @@ export function applyPreview(rows: readonly GridRow[], warningDays: number): App
   add(authFailed, `${authFailed === 1 ? 'server' : 'servers'} refused the login at the last check and may fail`, 'warn');
 
   const warnings: ApplyPreview['warnings'] = [];
+  const cleartextNames = rows.filter((r) => isCleartext(r.url)).map((r) => r.name);
   if (replacingValid > 0) {
     warnings.push({
       level: 'warn',
@@ -117,6 +121,7 @@ export function applyPreview(rows: readonly GridRow[], warningDays: number): App
     lines,
     warnings,
     needsAcknowledge: replacingLongValid > 0,
+    cleartext: cleartextNames.length ? `The key text goes to each server: ${cleartextWarning(cleartextNames)}` : '',
     targets,
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { ErrorInfo, Server, ServerStatus } from '../../electron/ipc/contract';
 import { classifyError, errorSummary } from '../../electron/common/errors';
+import { isCleartext } from '../../electron/common/server-url';
 import { daysUntil, describeDuration, describeExpiry, licenseHealth, type LicenseHealth } from '../../electron/common/license-health';
 import { localTime, relativeTime } from '../../electron/common/format';
 import { HEALTH_SEVERITY, type Reach } from './states';
@@ -14,6 +15,8 @@ export interface GridRow {
   site: string;
   url: string;
   hasCredentials: boolean;
+  /** Plain http with credentials stored: they travel unencrypted (the grid marks the address). */
+  cleartext: boolean;
   health: LicenseHealth;
   reach: Reach;
   authFailed: boolean;
@@ -90,6 +93,7 @@ export function buildRow(server: Server, status: ServerStatus | undefined, ctx: 
     site: server.site,
     url: server.url,
     hasCredentials: server.hasCredentials,
+    cleartext: server.hasCredentials && isCleartext(server.url),
     health,
     reach,
     authFailed,

@@ -58,8 +58,9 @@ export const useServersStore = defineStore('servers', () => {
     return server;
   }
 
-  async function update(id: string, changes: Partial<ServerInput>): Promise<Server> {
-    const server = await api().servers.update({ id, changes });
+  /** Saves changes; with a new address, stored credentials are kept only with `keepCredentials`. */
+  async function update(id: string, changes: Partial<ServerInput>, keepCredentials = false): Promise<Server> {
+    const server = await api().servers.update({ id, changes, ...(keepCredentials ? { keepCredentials } : {}) });
     await reloadServers();
     return server;
   }

@@ -79,3 +79,15 @@ describe('apply preview', () => {
     expect(preview.lines.every((l) => l.level === 'info')).toBe(true);
   });
 });
+
+describe('plain http', () => {
+  it('names the targets that would get the key text unencrypted, and marks stored credentials in the grid', () => {
+    const plain = buildRow(makeServer({ name: 'plain', url: 'http://10.0.0.5', hasCredentials: true }), undefined, ctx);
+    const secure = buildRow(makeServer({ name: 'secure', url: 'https://10.0.0.6', hasCredentials: true }), undefined, ctx);
+    const open = buildRow(makeServer({ name: 'open', url: 'http://10.0.0.7', hasCredentials: false }), undefined, ctx);
+    expect([plain.cleartext, secure.cleartext, open.cleartext]).toEqual([true, false, false]);
+    expect(applyPreview([secure], 30).cleartext).toBe('');
+    // The key itself travels to every http target, with or without credentials.
+    expect(applyPreview([plain, secure, open], 30).cleartext).toMatch(/^The key text goes to each server: 2 servers use http:\/\/ \("plain", "open"\): .*travel unencrypted/);
+  });
+});

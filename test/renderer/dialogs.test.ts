@@ -53,6 +53,8 @@ describe('ApplyDialog', () => {
     expect(text).toContain('1 server was unreachable at the last check and may fail');
     expect(text).toContain('2 servers hold a license that is still valid');
     expect(text).toContain('1 server is still licensed for more than 30 days');
+    // The test fleet is plain http: the key text would travel unencrypted, and the preview says so.
+    expect(text).toContain('The key text goes to each server: 4 servers use http://');
 
     const confirm = () => wrapper!.findAll('button').find((b) => b.text().startsWith('Apply'))!;
     // No key chosen yet (two in the library), and the strong warning needs acknowledging.
@@ -163,5 +165,33 @@ describe('ServerDialog', () => {
     await settle();
     const [update] = main.callsTo('servers.update') as { changes: Record<string, unknown> }[];
     expect(update!.changes).not.toHaveProperty('credentials');
+  });
+
+  it('keeps stored credentials for a new address only when the user ticks the box naming both addresses', async () => {
+    const id = '00000000-0000-4000-8000-0000000000ef';
+    const { main, pinia } = await setup((m) => m.servers.push(makeServer({ id, name: 'Moved', url: 'http://10.0.0.9', hasCredentials: true })));
+    main.on('servers.update', ({ id: which }) => main.servers.find((s) => s.id === which)!);
+    main.on('servers.test', () => ({ version: '0.30.5', license: license('valid', 100) }));
+    wrapper = mountWith(ServerDialog, pinia, { props: { serverId: id } });
+    await settle();
+    // Plain http with stored credentials: said where it is decided.
+    expect(wrapper.text()).toContain('travel unencrypted');
+    expect(wrapper.text()).not.toContain('Keep the stored credentials');
+    await wrapper.findAll('input')[1]!.setValue('http://10.0.0.10');
+    await settle();
+    expect(wrapper.text()).toContain('Keep the stored credentials for http://10.0.0.10 (they were entered for http://10.0.0.9)');
+    const test = () => wrapper!.findAll('button').find((b) => b.text().includes('Test connection'))!.trigger('click');
+    await test();
+    await settle();
+    // Not ticked: the test asks the main process without the keep flag, so no stored password goes there.
+    expect(main.callsTo('servers.test').at(-1)).toEqual({ url: 'http://10.0.0.10', tlsFingerprint: null, id });
+    const keep = wrapper.findAll('input[type=checkbox]').find((c) => c.element.parentElement?.textContent?.includes('Keep the stored'))!;
+    await keep.setValue(true);
+    await test();
+    await settle();
+    expect(main.callsTo('servers.test').at(-1)).toEqual({ url: 'http://10.0.0.10', tlsFingerprint: null, id, keepCredentials: true });
+    await wrapper.get('form').trigger('submit');
+    await settle();
+    expect(main.callsTo('servers.update').at(-1)).toMatchObject({ id, keepCredentials: true, changes: { url: 'http://10.0.0.10' } });
   });
 });

@@ -37,7 +37,11 @@ export function shortTextCell(text: string): VNode {
 
 export const nameCell: CellRenderer = (row) => cell([h('span', { class: 'truncate', title: row.name }, row.name)], { class: 'name' });
 
-export const addressCell: CellRenderer = (row) => cell([h('span', { class: 'truncate mono', title: row.url }, row.url)]);
+export const addressCell: CellRenderer = (row) =>
+  cell([
+    ...(row.cleartext ? [h('span', { class: 'badge-http', title: 'Plain http: credentials and license keys travel unencrypted' }, 'http')] : []),
+    h('span', { class: 'truncate mono', title: row.url }, row.url),
+  ]);
 
 export const reachCell: CellRenderer = (row) => cell([badge(row.authFailed ? AUTH_FAILED : REACH[row.reach])]);
 
