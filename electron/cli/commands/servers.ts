@@ -23,6 +23,16 @@ async function credentials(username: string | undefined, passwordStdin: boolean 
   return { username, password: (await readStdin(FIELD_LIMITS.password * 4 + 2, 'a password')).replace(/\r?\n$/, '') };
 }
 
+/** The options that set a server's fields, for servers add and servers edit. */
+const SERVER_FIELD_OPTIONS = {
+  name: { type: 'string' },
+  url: { type: 'string' },
+  site: { type: 'string' },
+  username: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  'tls-fingerprint': { type: 'string' },
+} as const;
+
 const add: Command = {
   name: 'servers add',
   synopsis: '--name NAME --url URL [--site SITE] [--username USER --password-stdin] [--tls-fingerprint SHA256]',
@@ -37,14 +47,7 @@ const add: Command = {
   --tls-fingerprint SHA256
                    Trust the https server's own certificate with this SHA-256 fingerprint.`,
   async run(args) {
-    const { values } = parseCommand(args, {
-      name: { type: 'string' },
-      url: { type: 'string' },
-      site: { type: 'string' },
-      username: { type: 'string' },
-      'password-stdin': { type: 'boolean' },
-      'tls-fingerprint': { type: 'string' },
-    });
+    const { values } = parseCommand(args, SERVER_FIELD_OPTIONS);
     const { name, url } = values;
     if (name === undefined || url === undefined) throw new UsageError('servers add needs --name NAME and --url URL.');
     const creds = await credentials(values.username, values['password-stdin']);
@@ -76,19 +79,7 @@ const edit: Command = {
                    With --url: keep the stored credentials for the new address (you confirm that
                      the new address is the same server, or one that may have them).`,
   async run(args) {
-    const { values, positionals } = parseCommand(
-      args,
-      {
-        name: { type: 'string' },
-        url: { type: 'string' },
-        site: { type: 'string' },
-        username: { type: 'string' },
-        'password-stdin': { type: 'boolean' },
-        'tls-fingerprint': { type: 'string' },
-        'keep-credentials': { type: 'boolean' },
-      },
-      ['NAME'],
-    );
+    const { values, positionals } = parseCommand(args, { ...SERVER_FIELD_OPTIONS, 'keep-credentials': { type: 'boolean' } }, ['NAME']);
     const creds = await credentials(values.username, values['password-stdin']);
     if (values['keep-credentials'] && values.url === undefined) throw new UsageError('--keep-credentials goes with --url: it keeps the stored credentials for a new address.');
     if (values['keep-credentials'] && creds) throw new UsageError('Give new credentials or --keep-credentials, not both.');
