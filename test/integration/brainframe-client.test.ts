@@ -239,6 +239,18 @@ describe('failures become one typed error', () => {
     }
   });
 
+  it('keeps an unknown title only as printable text, capped; a title of nothing else is no title', async () => {
+    const hostile = `Evil\u001b]0;x\u0007\u009b2J\r\u202eError${'E'.repeat(150)}`;
+    const titled = await sim({ licenseError: { status: 409, title: hostile, description: 'a\u001b[2Kb\u2066c' } });
+    const error = await failure(client(titled).getLicense());
+    expect(error.kind).toBe(`Evil ]0;x 2J Error${'E'.repeat(100 - 'Evil ]0;x 2J Error'.length)}…`);
+    expect(error.message).toMatch(/: a \[2Kb c\.$/);
+    const blank = await sim({ licenseError: { status: 409, title: '\u001b\u009b\u202e', description: null } });
+    expect((await failure(client(blank).getLicense())).kind).toBe('UnknownError');
+    const versioned = await sim({ version: '1.0\u001b[31m\u202e' });
+    expect(await client(versioned).getVersion()).toBe('1.0 [31m');
+  });
+
   it('Cancelled when the caller aborts', async () => {
     const server = await sim({ fault: 'hang' });
     const abort = new AbortController();

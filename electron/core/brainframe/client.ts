@@ -150,10 +150,9 @@ export class BrainFrameClient {
     const { status, data } = response;
     if (status === 502) throw BrainFrameError.of('ServerNotReady', null, status);
     if (status >= 400) {
+      // Title and description are printable and short already (errorBodySchema).
       const error = parseErrorBody(data);
-      // The description is for people, but it comes from the server: kept short and printable, as it is
-      // stored with every server's status and history line.
-      if (error) throw BrainFrameError.of(error.title, error.description && excerpt(error.description, 500), status);
+      if (error) throw BrainFrameError.of(error.title, error.description, status);
       throw BrainFrameError.of('UnknownError', `HTTP ${status}${excerpt(data) ? `, body "${excerpt(data)}"` : ' with an empty body'}`, status);
     }
     if (status >= 300) {
@@ -181,7 +180,8 @@ export class BrainFrameClient {
     const cause = err instanceof AxiosError ? ((err.cause as Error | undefined) ?? err) : err;
     if (cause instanceof BrainFrameError) return cause; // a TLS verdict from the agent
     const code = (err as { code?: string }).code ?? (cause as { code?: string })?.code ?? '';
-    const message = cause instanceof Error ? cause.message : String(cause);
+    // OS and TLS messages can quote the server's certificate (its names): printable text only.
+    const message = excerpt(cause instanceof Error ? cause.message : String(cause), 500);
     if (/maxContentLength/.test(message)) {
       return BrainFrameError.of('BadResponse', `the answer is larger than ${MAX_BODY_BYTES / 1024} KiB`);
     }
@@ -205,7 +205,7 @@ const NETWORK_REASONS: Record<string, string> = {
   ERR_BAD_RESPONSE: 'the answer was cut off',
 };
 
-function parseErrorBody(data: string): { title: string; description?: string | null } | null {
+function parseErrorBody(data: string): z.output<typeof errorBodySchema> | null {
   try {
     const parsed = errorBodySchema.safeParse(JSON.parse(data));
     return parsed.success ? parsed.data : null;

@@ -2,6 +2,7 @@ import https from 'node:https';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { BrainFrameError } from '../../common/errors';
+import { excerpt } from '../../common/text';
 
 type SocketCallback = (err: Error | null, socket: Duplex) => void;
 
@@ -40,6 +41,7 @@ export class VerifyingHttpsAgent extends https.Agent {
         : BrainFrameError.of('TlsError', `the certificate's fingerprint ${fingerprint || '(none)'} does not match the pinned ${this.pin}`);
     }
     if (socket.authorized) return null;
-    return BrainFrameError.of('TlsError', `${String(socket.authorizationError)}; its SHA-256 fingerprint is ${fingerprint}`);
+    // The verdict can quote the certificate's names, which the server chose: printable text only.
+    return BrainFrameError.of('TlsError', `${excerpt(String(socket.authorizationError), 300)}; its SHA-256 fingerprint is ${fingerprint}`);
   }
 }
