@@ -42,7 +42,8 @@ const transport: AxiosInstance = axios.create({
  */
 export class BrainFrameClient {
   readonly baseUrl: string;
-  private readonly httpsAgent: VerifyingHttpsAgent | undefined;
+  /** The certificate pin for https (null: the normal verification); undefined over http. */
+  private readonly tlsPin: string | null | undefined;
   private readonly credentials: Credentials | null;
   private readonly timeoutMs: number;
   private sessionCookie: string | null = null;
@@ -52,7 +53,7 @@ export class BrainFrameClient {
     this.credentials = options.credentials ?? null;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const pin = options.tlsFingerprint ? normaliseFingerprint(options.tlsFingerprint) : null;
-    this.httpsAgent = this.baseUrl.startsWith('https:') ? new VerifyingHttpsAgent(pin) : undefined;
+    this.tlsPin = this.baseUrl.startsWith('https:') ? pin : undefined;
   }
 
   /** The server's license as it stands. */
@@ -120,7 +121,8 @@ export class BrainFrameClient {
         url: path,
         data: body,
         headers,
-        httpsAgent: this.httpsAgent,
+        // Per request: it closes a socket still in its TLS handshake when this request is aborted.
+        httpsAgent: this.tlsPin === undefined ? undefined : new VerifyingHttpsAgent(this.tlsPin, abort.signal),
         signal: abort.signal,
       });
       this.keepSession(response);
