@@ -1,6 +1,7 @@
 import { toDisposable, type Disposable } from '../common/events';
 import type { Operation } from '../core/fleet/fleet-operations';
 import type { OperationCounts } from '../common/types';
+import { oneLine } from './output';
 
 const CLEAR_LINE = '\r\u001b[2K';
 
@@ -10,7 +11,8 @@ const CLEAR_LINE = '\r\u001b[2K';
  */
 export function showProgress(op: Operation, verb: string, stream: NodeJS.WriteStream = process.stderr): Disposable {
   if (!stream.isTTY) return toDisposable(() => undefined);
-  const draw = ({ done, failed, total }: OperationCounts) => stream.write(`${CLEAR_LINE}${verb}: ${done}/${total} done, ${failed} failed`);
+  // The only escape sequence the tool writes is its own CLEAR_LINE: what follows it is printable text.
+  const draw = ({ done, failed, total }: OperationCounts) => stream.write(`${CLEAR_LINE}${oneLine(`${verb}: ${done}/${total} done, ${failed} failed`)}`);
   draw(op.counts);
   const subscription = op.onDidProgress((event) => draw(event.counts));
   return toDisposable(() => {

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
+import net from 'node:net';
 import { BrainFrameClient, type ClientOptions } from '../../electron/core/brainframe/client';
 import { BrainFrameError } from '../../electron/common/errors';
 import { mintKey } from '../sim/keys';
@@ -239,6 +240,18 @@ describe('failures become one typed error', () => {
     }
   });
 
+  it('keeps an unknown title only as printable text, capped; a title of nothing else is no title', async () => {
+    const hostile = `Evil\u001b]0;x\u0007\u009b2J\r\u202eError${'E'.repeat(150)}`;
+    const titled = await sim({ licenseError: { status: 409, title: hostile, description: 'a\u001b[2Kb\u2066c' } });
+    const error = await failure(client(titled).getLicense());
+    expect(error.kind).toBe(`Evil ]0;x 2J Error${'E'.repeat(100 - 'Evil ]0;x 2J Error'.length)}…`);
+    expect(error.message).toMatch(/: a \[2Kb c\.$/);
+    const blank = await sim({ licenseError: { status: 409, title: '\u001b\u009b\u202e', description: null } });
+    expect((await failure(client(blank).getLicense())).kind).toBe('UnknownError');
+    const versioned = await sim({ version: '1.0\u001b[31m\u202e' });
+    expect(await client(versioned).getVersion()).toBe('1.0 [31m');
+  });
+
   it('Cancelled when the caller aborts', async () => {
     const server = await sim({ fault: 'hang' });
     const abort = new AbortController();
@@ -272,6 +285,88 @@ describe('https', () => {
     expect(error.kind).toBe('TlsError');
     expect(error.message).toMatch(/does not match the pinned/);
     expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('a server that never finishes the TLS handshake', () => {
+  const N = 20;
+  const cert = loadTestCert('localhost');
+
+  /** A TCP listener that takes connections and never answers: it counts them and their closing. */
+  async function holdingServer() {
+    const sockets = new Set<net.Socket>();
+    const counts = { opened: 0, closed: 0 };
+    const waiting = new Set<() => void>();
+    const changed = () => waiting.forEach((check) => check());
+    const server = net.createServer((socket) => {
+      counts.opened++;
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.resume(); // reads (and drops) the ClientHello, so the client's closing is seen
+      socket.once('close', () => {
+        counts.closed++;
+        sockets.delete(socket);
+        changed();
+      });
+      changed();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `https://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+      counts,
+      /** Resolves once `done()` holds, checked at each connection and closing, or when `withinMs` has passed. */
+      until(done: () => boolean, withinMs: number): Promise<void> {
+        return new Promise((resolve) => {
+          const finish = () => {
+            waiting.delete(check);
+            clearTimeout(timer);
+            resolve();
+          };
+          const check = () => done() && finish();
+          const timer = setTimeout(finish, withinMs);
+          waiting.add(check);
+          check();
+        });
+      },
+      close: () => {
+        for (const socket of sockets) socket.destroy();
+        return new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
+
+  it.each([
+    ['with a pin', cert.fingerprint256],
+    ['without a pin', null],
+  ])('closes every connection %s at the deadline', async (_what, tlsFingerprint) => {
+    const hung = await holdingServer();
+    try {
+      const calls = Array.from({ length: N }, () => failure(new BrainFrameClient({ baseUrl: hung.url, timeoutMs: 500, tlsFingerprint }).getLicense()));
+      expect((await Promise.all(calls)).map((e) => e.kind)).toEqual(Array(N).fill('Timeout'));
+      // Each descriptor is given back at once, not when the server gives up (this one never does).
+      await hung.until(() => hung.counts.closed === hung.counts.opened, 2000);
+      expect(hung.counts.opened).toBeGreaterThan(0); // most or all of N, as the machine allows
+      expect(hung.counts.closed).toBe(hung.counts.opened);
+    } finally {
+      await hung.close();
+    }
+  });
+
+  it('closes every connection when the requests are cancelled', async () => {
+    const hung = await holdingServer();
+    try {
+      const abort = new AbortController();
+      const calls = Array.from({ length: N }, () =>
+        failure(new BrainFrameClient({ baseUrl: hung.url, timeoutMs: 30_000, tlsFingerprint: cert.fingerprint256 }).getLicense(abort.signal)),
+      );
+      await hung.until(() => hung.counts.opened === N, 10_000);
+      abort.abort();
+      expect((await Promise.all(calls)).map((e) => e.kind)).toEqual(Array(N).fill('Cancelled'));
+      await hung.until(() => hung.counts.closed === N, 2000);
+      expect(hung.counts).toEqual({ opened: N, closed: N });
+    } finally {
+      await hung.close();
+    }
   });
 });
 

@@ -474,8 +474,8 @@ describe('ServerRegistry: CSV', () => {
   });
 
   it.each([
-    ['unbalanced quotes', 'name,url\nLobby,http://a\n"Yard,http://b\n', 'Quote Not Closed'],
-    ['a quote inside a field', 'name,url\nLobby,http://a\nYa"rd,http://b\n', 'Invalid Opening Quote'],
+    ['unbalanced quotes', 'name,url\nLobby,http://a\n"Yard,http://b\n', 'row 3, cell 1 (name), opens a double quote that is never closed'],
+    ['a quote inside a field', 'name,url\nLobby,http://a\nYa"rd,http://b\n', 'line 3, cell 1 (name), has a double quote inside a cell'],
     ['no header row', 'Lobby,http://a\nYard,http://b\n', '"lobby", "http://a"'],
     ['a missing url column', 'name,site\nLobby,Acme\n', 'has no url column'],
     ['unknown columns', 'name,url,passwd,Notes2\nLobby,http://a,x,y\n', '"passwd", "notes2"'],

@@ -427,6 +427,42 @@ describe('key files', () => {
   });
 });
 
+describe('CSV with broken quoting in a password cell', () => {
+  // csv-parse's own message quotes the cell up to the stray quote: `value is "<head>"`.
+  const head = scan.add(`pw-head-${randomUUID()}`);
+  const tail = scan.add(`pw-tail-${randomUUID()}`);
+  let files: Awaited<ReturnType<typeof tempDir>>;
+  beforeAll(async () => {
+    files = await tempDir('bf-hostile-csv-');
+  });
+  afterAll(() => files.remove());
+
+  it.each([
+    ['a stray quote inside it', `${head}"${tail}`, /line 2, cell 4 \(password\), has a double quote inside a cell\. Enclose .* \(""\)\./],
+    ['text after its closing quote', `"${head}"${tail}`, /line 2, cell 4 \(password\), has text after the closing double quote of a cell\. Enclose/],
+    ['a quote never closed', `"${head}${tail}`, /row 2, cell 4 \(password\), opens a double quote that is never closed\. Add the closing quote/],
+  ])('names the line and cell of %s and what to fix, never the password: preview, import, IPC and CLI', async (_what, cell, where) => {
+    const text = `name,url,username,password\ncam-${randomUUID()},http://10.0.0.5,ops,${cell}\nnext,http://10.0.0.6,,\n`;
+    for (const attempt of [() => core.registry.previewCsv(text), () => core.registry.importCsv(text)]) {
+      const error: unknown = await Promise.resolve().then(attempt).catch((e: unknown) => e);
+      expect(error).toMatchObject({ kind: 'InvalidCsv' });
+      expect((error as Error).message).toMatch(where);
+      scan.value('registry CSV error', error);
+    }
+    const answer = await handlers.invoke('servers.previewCsv', { text });
+    expectResult(answer);
+    expect(answer).toMatchObject({ ok: false, error: { kind: 'InvalidCsv' } });
+
+    const path = join(files.path, `${randomUUID()}.csv`);
+    await writeFile(path, text);
+    const run = await runCli(['servers', 'import', path, '--data-dir', join(files.path, 'data')], { env: { ...process.env, [KEYCHAIN_SERVICE_ENV]: `bf-hostile-${randomUUID()}` } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(where);
+    scan.text('servers import output', run.stdout + run.stderr);
+    expect(scan.findings).toEqual([]);
+  });
+});
+
 describe('the process', () => {
   it('had no unhandled rejection and sent no secret back', () => {
     expect(unhandled).toEqual([]);

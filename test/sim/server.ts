@@ -73,8 +73,13 @@ export interface SimServerOptions {
   state?: LicenseState;
   /** Initial terms over the defaults (4 streams, 30 days journal, offline, one year); implies state 'valid'. */
   terms?: Partial<Terms>;
-  /** Default "0.30.5". */
+  /** Default "0.30.5". Any string, control characters included, for hostile-server tests. */
   version?: string;
+  /**
+   * Answer GET and PUT /api/license (after authentication) with this error body instead: a title
+   * the official client does not know, or a hostile one. The fields are sent as given.
+   */
+  licenseError?: { status: number; title: string; description?: string | null };
   /** Serve HTTPS with this certificate (PEM). */
   tls?: { cert: string | Buffer; key: string | Buffer };
   fault?: Fault | null;
@@ -515,6 +520,10 @@ class Sim implements SimServer {
       return method === 'GET' ? json(200, JSON.stringify(this.opts.version ?? '0.30.5')) : notAllowed('GET');
     }
     if (path === '/api/license') {
+      const custom = this.opts.licenseError;
+      if (custom && (method === 'GET' || method === 'PUT')) {
+        return json(custom.status, JSON.stringify({ title: custom.title, description: custom.description ?? null }));
+      }
       if (method === 'GET') return json(200, licenseInfoJson(this.license()));
       if (method === 'PUT') return this.applyKey(req, body);
       return notAllowed('GET, PUT');

@@ -42,7 +42,8 @@ const transport: AxiosInstance = axios.create({
  */
 export class BrainFrameClient {
   readonly baseUrl: string;
-  private readonly httpsAgent: VerifyingHttpsAgent | undefined;
+  /** The certificate pin for https (null: the normal verification); undefined over http. */
+  private readonly tlsPin: string | null | undefined;
   private readonly credentials: Credentials | null;
   private readonly timeoutMs: number;
   private sessionCookie: string | null = null;
@@ -52,7 +53,7 @@ export class BrainFrameClient {
     this.credentials = options.credentials ?? null;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const pin = options.tlsFingerprint ? normaliseFingerprint(options.tlsFingerprint) : null;
-    this.httpsAgent = this.baseUrl.startsWith('https:') ? new VerifyingHttpsAgent(pin) : undefined;
+    this.tlsPin = this.baseUrl.startsWith('https:') ? pin : undefined;
   }
 
   /** The server's license as it stands. */
@@ -120,7 +121,8 @@ export class BrainFrameClient {
         url: path,
         data: body,
         headers,
-        httpsAgent: this.httpsAgent,
+        // Per request: it closes a socket still in its TLS handshake when this request is aborted.
+        httpsAgent: this.tlsPin === undefined ? undefined : new VerifyingHttpsAgent(this.tlsPin, abort.signal),
         signal: abort.signal,
       });
       this.keepSession(response);
@@ -150,10 +152,9 @@ export class BrainFrameClient {
     const { status, data } = response;
     if (status === 502) throw BrainFrameError.of('ServerNotReady', null, status);
     if (status >= 400) {
+      // Title and description are printable and short already (errorBodySchema).
       const error = parseErrorBody(data);
-      // The description is for people, but it comes from the server: kept short and printable, as it is
-      // stored with every server's status and history line.
-      if (error) throw BrainFrameError.of(error.title, error.description && excerpt(error.description, 500), status);
+      if (error) throw BrainFrameError.of(error.title, error.description, status);
       throw BrainFrameError.of('UnknownError', `HTTP ${status}${excerpt(data) ? `, body "${excerpt(data)}"` : ' with an empty body'}`, status);
     }
     if (status >= 300) {
@@ -181,7 +182,8 @@ export class BrainFrameClient {
     const cause = err instanceof AxiosError ? ((err.cause as Error | undefined) ?? err) : err;
     if (cause instanceof BrainFrameError) return cause; // a TLS verdict from the agent
     const code = (err as { code?: string }).code ?? (cause as { code?: string })?.code ?? '';
-    const message = cause instanceof Error ? cause.message : String(cause);
+    // OS and TLS messages can quote the server's certificate (its names): printable text only.
+    const message = excerpt(cause instanceof Error ? cause.message : String(cause), 500);
     if (/maxContentLength/.test(message)) {
       return BrainFrameError.of('BadResponse', `the answer is larger than ${MAX_BODY_BYTES / 1024} KiB`);
     }
@@ -205,7 +207,7 @@ const NETWORK_REASONS: Record<string, string> = {
   ERR_BAD_RESPONSE: 'the answer was cut off',
 };
 
-function parseErrorBody(data: string): { title: string; description?: string | null } | null {
+function parseErrorBody(data: string): z.output<typeof errorBodySchema> | null {
   try {
     const parsed = errorBodySchema.safeParse(JSON.parse(data));
     return parsed.success ? parsed.data : null;

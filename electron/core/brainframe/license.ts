@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LICENSE_STATES, type LicenseInfo, type LicenseTerms } from '../../common/license';
+import { excerpt } from '../../common/text';
 
 const isoDate = z
   .string()
@@ -20,10 +21,30 @@ export const licenseInfoSchema = z.object({
   terms: licenseTermsSchema.nullable().optional().transform((t) => t ?? null),
 }) satisfies z.ZodType<LicenseInfo, unknown>;
 
-export const versionSchema = z.string().min(1).max(100);
+/**
+ * Text the server chooses, as the program keeps it: printable, one line, short (see excerpt). It is
+ * shown in the grid, printed on terminals and stored with every status and history line, so escape
+ * sequences and bidi controls in it must never get that far. Text that is nothing else is refused.
+ */
+function serverText(max: number) {
+  return z
+    .string()
+    .transform((text) => excerpt(text, max))
+    .pipe(z.string().min(1, 'no printable text'));
+}
 
-/** BrainFrame's error body: branch on `title`, show `description` to people. */
+export const versionSchema = z.string().min(1).max(100).pipe(serverText(100));
+
+/**
+ * BrainFrame's error body: branch on `title`, show `description` to people. An unknown title
+ * becomes the error's kind, so it is shown: as printable text, capped like a label.
+ */
 export const errorBodySchema = z.object({
-  title: z.string().min(1).max(200),
-  description: z.string().max(10_000).optional().nullable(),
+  title: z.string().min(1).max(200).pipe(serverText(100)),
+  description: z
+    .string()
+    .max(10_000)
+    .optional()
+    .nullable()
+    .transform((text) => (text ? excerpt(text, 500) : null)),
 });

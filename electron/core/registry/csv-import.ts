@@ -83,18 +83,56 @@ function readCredentials(username: string, password: string): Credentials | null
   return normaliseCredentials({ username, password });
 }
 
+const PARSE_OPTIONS = {
+  bom: true,
+  relax_column_count: true, // a short or long row is refused on its own, not the whole file
+  record_delimiter: ['\r\n', '\n', '\r'], // files edited on several systems mix line ends
+};
+
+const QUOTE_ADVICE = 'Enclose a cell that holds a double quote in double quotes, and double each quote inside it ("").';
+
+/**
+ * Where the file breaks and how to fix it, from csv-parse's code, line and cell number only: its
+ * own message quotes the cell (`value is "Sup3r"`), and that cell can be a password.
+ */
+function describeCsvError(err: CsvError, text: string): string {
+  const count = (key: string) => (typeof err[key] === 'number' ? err[key] : null);
+  const [lines, records, column] = [count('lines'), count('records'), count('column')];
+  const line = lines === null ? 'a line' : `line ${lines}`;
+  const cell = column === null ? '' : `, ${cellName(column, text)},`;
+  switch (err.code) {
+    case 'INVALID_OPENING_QUOTE':
+      return `${line}${cell} has a double quote inside a cell. ${QUOTE_ADVICE}`;
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return `${line}${cell} has text after the closing double quote of a cell. ${QUOTE_ADVICE}`;
+    case 'CSV_QUOTE_NOT_CLOSED':
+      // csv-parse reports the line where the file ended; the row is where the quote opened.
+      return `${records === null ? 'a row' : `row ${records + 1}`}${cell} opens a double quote that is never closed. Add the closing quote, or remove the opening one.`;
+    default:
+      return `csv-parse reports ${err.code} at ${line}${cell.replace(/,$/, '')}.`;
+  }
+}
+
+/** "cell 4 (password)": the column's header name when the header row itself can be read. */
+function cellName(index: number, text: string): string {
+  let name: unknown;
+  try {
+    name = (parse(text, { ...PARSE_OPTIONS, to: 1 }) as string[][])[0]?.[index];
+  } catch {
+    name = undefined;
+  }
+  const known = typeof name === 'string' && KNOWN_COLUMNS.includes(name.trim().toLowerCase());
+  return `cell ${index + 1}${known ? ` (${(name as string).trim().toLowerCase()})` : ''}`;
+}
+
 function parseRecords(text: string): string[][] {
   // A NUL never occurs in text; csv-parse would happily read a binary file as one odd column.
   if (text.includes('\u0000')) throw invalidCsv('This is not a text file.');
   let records: string[][];
   try {
-    records = parse(text, {
-      bom: true,
-      relax_column_count: true, // a short or long row is refused on its own, not the whole file
-      record_delimiter: ['\r\n', '\n', '\r'], // files edited on several systems mix line ends
-    });
+    records = parse(text, PARSE_OPTIONS);
   } catch (err) {
-    if (err instanceof CsvError) throw invalidCsv(`It is not valid CSV: ${err.message}.`);
+    if (err instanceof CsvError) throw invalidCsv(`It is not valid CSV: ${describeCsvError(err, text)}`);
     throw err;
   }
   if (records.length === 0 || records[0]!.every((cell) => !cell.trim())) throw invalidCsv('The first row is empty: it must be the header row.');
