@@ -16,7 +16,7 @@ import { onUnexpectedError } from '../common/unexpected';
 import { IpcHandlers } from '../ipc/handlers';
 import { registerIpc } from './ipc-adapter';
 import { menuTemplate } from './menu';
-import { CONTENT_SECURITY_POLICY, isVettedExternalUrl, mainWindowOptions, restoreBounds } from './window-options';
+import { CONTENT_SECURITY_POLICY, isVettedExternalUrl, mainWindowFrame, restoreBounds } from './window-options';
 
 const DEV_SERVER_URL = process.env.ELECTRON_RENDERER_URL; // set by electron-vite in development only
 const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
@@ -75,7 +75,27 @@ async function main(): Promise<void> {
   const openWindow = async () => {
     const saved = (await windowState.load()).value;
     const workAreas = screen.getAllDisplays().map((d) => d.workArea);
-    window = new BrowserWindow(mainWindowOptions(join(import.meta.dirname, '../preload/index.cjs'), restoreBounds(saved, workAreas), nativeTheme.shouldUseDarkColors));
+    // Locked down as Electron's security checklist asks, written out here (not in a helper) so that
+    // reviewers and Electronegativity see exactly what the window gets.
+    window = new BrowserWindow({
+      ...mainWindowFrame(restoreBounds(saved, workAreas), nativeTheme.shouldUseDarkColors),
+      webPreferences: {
+        preload: join(import.meta.dirname, '../preload/index.cjs'),
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        nodeIntegrationInSubFrames: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        webviewTag: false,
+        experimentalFeatures: false,
+        navigateOnDragDrop: false,
+        spellcheck: false,
+        // No middle-click (auxclick) on links: new windows are refused in lockDown() as well.
+        disableBlinkFeatures: 'Auxclick',
+      },
+    });
     if (saved?.maximized) window.maximize();
     lockDown(window);
     window.once('ready-to-show', () => window?.show());

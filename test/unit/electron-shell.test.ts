@@ -42,7 +42,9 @@ describe('the Electron shell, run against a double of the electron module', () =
   });
 
   it('opens the window locked down', () => {
-    const { webPreferences } = fake.windows[0]!.options as { webPreferences: Record<string, unknown> };
+    // The options the shell actually passed to BrowserWindow.
+    const { webPreferences, ...frame } = fake.windows[0]!.options as { webPreferences: Record<string, unknown> };
+    expect(frame).toMatchObject({ show: false, title: 'BrainFrame Fleet Licenses', minWidth: 900, minHeight: 560 });
     expect(webPreferences).toMatchObject({
       contextIsolation: true,
       sandbox: true,
@@ -52,6 +54,9 @@ describe('the Electron shell, run against a double of the electron module', () =
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      disableBlinkFeatures: 'Auxclick', // no middle-click opening links in new windows
     });
     expect(String(webPreferences.preload)).toMatch(/preload[\\/]index\.cjs$/);
   });
