@@ -14,14 +14,15 @@ import { JsonFile } from '../core/storage/json-file';
 import { DisposableStore } from '../common/events';
 import { onUnexpectedError } from '../common/unexpected';
 import { IpcHandlers } from '../ipc/handlers';
+import { appUrlMatcher, devServerUrl } from './app-url';
 import { registerIpc } from './ipc-adapter';
 import { menuTemplate } from './menu';
 import { CONTENT_SECURITY_POLICY, isVettedExternalUrl, mainWindowFrame, restoreBounds } from './window-options';
 
-const DEV_SERVER_URL = process.env.ELECTRON_RENDERER_URL; // set by electron-vite in development only
+// Set by electron-vite in development; never honoured in a packaged app.
+const DEV_SERVER_URL = devServerUrl(process.env.ELECTRON_RENDERER_URL, app.isPackaged);
 const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
-const appUrl = DEV_SERVER_URL ?? pathToFileURL(rendererIndex).href;
-const isAppUrl = (url: string) => (DEV_SERVER_URL ? url.startsWith(DEV_SERVER_URL) : url === appUrl || url.startsWith(`${appUrl}#`));
+const isAppUrl = appUrlMatcher({ devServerUrl: DEV_SERVER_URL, pageUrl: pathToFileURL(rendererIndex).href });
 
 // One data folder for the app and the command line (and BF_FLEET_DATA_DIR for the demo and tests).
 const dataDir = resolveDataDir();

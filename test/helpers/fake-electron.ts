@@ -34,7 +34,7 @@ export class FakeWebContents extends EventEmitter {
   }
 }
 
-export function createFakeElectron(appUrl: () => string) {
+export function createFakeElectron(appUrl: () => string, options: { isPackaged?: boolean } = {}) {
   const handlers = new Map<string, Handler>();
   const windows: FakeBrowserWindow[] = [];
   const appEvents = new EventEmitter();
@@ -46,6 +46,8 @@ export function createFakeElectron(appUrl: () => string) {
     notifications: [] as Array<{ title: string; body: string }>,
     externalOpened: [] as string[],
     quitCalled: 0,
+    /** What each window was told to load, in order: `file:<path>` or `url:<url>`. */
+    loaded: [] as string[],
   };
 
   class FakeBrowserWindow extends EventEmitter {
@@ -55,10 +57,12 @@ export function createFakeElectron(appUrl: () => string) {
       this.webContents = new FakeWebContents(appUrl());
       windows.push(this);
     }
-    loadFile() {
+    loadFile(path: string) {
+      state.loaded.push(`file:${path}`);
       return Promise.resolve();
     }
-    loadURL() {
+    loadURL(url: string) {
+      state.loaded.push(`url:${url}`);
       return Promise.resolve();
     }
     show() {}
@@ -84,7 +88,7 @@ export function createFakeElectron(appUrl: () => string) {
       setPath: () => undefined,
       getPath: () => '/tmp',
       getVersion: () => '0.1.0-test',
-      isPackaged: false,
+      isPackaged: options.isPackaged ?? false,
       requestSingleInstanceLock: () => true,
       whenReady: () => Promise.resolve(),
       quit: () => void state.quitCalled++,
