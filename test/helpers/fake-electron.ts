@@ -46,6 +46,11 @@ export function createFakeElectron(appUrl: () => string, options: { isPackaged?:
     notifications: [] as Array<{ title: string; body: string }>,
     externalOpened: [] as string[],
     quitCalled: 0,
+    /** Schemes registered as privileged (before ready), and the handlers of protocol.handle. */
+    privilegedSchemes: [] as Array<{ scheme: string; privileges?: Record<string, boolean> }>,
+    protocolHandlers: new Map<string, (request: Request) => Promise<Response> | Response>(),
+    /** Whether the app was ready when the schemes were registered (Electron requires: not yet). */
+    ready: false,
     /** What each window was told to load, in order: `file:<path>` or `url:<url>`. */
     loaded: [] as string[],
   };
@@ -90,7 +95,7 @@ export function createFakeElectron(appUrl: () => string, options: { isPackaged?:
       getVersion: () => '0.1.0-test',
       isPackaged: options.isPackaged ?? false,
       requestSingleInstanceLock: () => true,
-      whenReady: () => Promise.resolve(),
+      whenReady: () => Promise.resolve().then(() => void (state.ready = true)),
       quit: () => void state.quitCalled++,
       exit: () => undefined,
     }),
@@ -119,6 +124,16 @@ export function createFakeElectron(appUrl: () => string, options: { isPackaged?:
         setPermissionRequestHandler: (h: typeof state.permissionHandler) => (state.permissionHandler = h),
         setPermissionCheckHandler: () => undefined,
       }),
+    },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: typeof state.privilegedSchemes) => {
+        if (state.ready) throw new Error('registerSchemesAsPrivileged after ready');
+        state.privilegedSchemes.push(...schemes);
+      },
+      handle: (scheme: string, handler: (request: Request) => Promise<Response> | Response) => {
+        if (!state.ready) throw new Error('protocol.handle before ready');
+        state.protocolHandlers.set(scheme, handler);
+      },
     },
     shell: { openExternal: async (url: string) => void state.externalOpened.push(url) },
   };
