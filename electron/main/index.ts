@@ -17,6 +17,7 @@ import { APP_PAGE_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, serveRenderer } from '
 import { appUrlMatcher, devServerUrl } from './app-url';
 import { registerIpc } from './ipc-adapter';
 import { menuTemplate } from './menu';
+import { notificationText } from './notification-text';
 import { CONTENT_SECURITY_POLICY, DEVELOPMENT_CONTENT_SECURITY_POLICY, isVettedExternalUrl, mainWindowFrame, restoreBounds } from './window-options';
 
 // Set by electron-vite in development; never honoured in a packaged app.
@@ -68,7 +69,8 @@ async function main(): Promise<void> {
   disposables.add(background);
   disposables.add(
     new AlertNotifier(core, (alert) => {
-      if (Notification.isSupported()) new Notification({ title: alert.title, body: alert.body }).show();
+      // The text holds the server's name (from a CSV, say): escaped where the daemon renders markup.
+      if (Notification.isSupported()) new Notification(notificationText(alert, process.platform)).show();
     }),
   );
 

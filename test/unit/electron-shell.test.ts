@@ -6,6 +6,7 @@ import { CONTENT_SECURITY_POLICY } from '../../electron/main/window-options';
 import type { IpcMainInvokeEvent } from 'electron';
 import { COMMAND_CHANNELS } from '../../electron/ipc/contract';
 import { FakeWebContents } from '../helpers/fake-electron';
+import { startFleet } from '../sim/fleet';
 
 // The shell's own module computes its data folder at load: set it up first.
 const fake = await vi.hoisted(async () => {
@@ -131,6 +132,27 @@ describe('the Electron shell, run against a double of the electron module', () =
     expect(headers['Content-Security-Policy']![0]).toBe(CONTENT_SECURITY_POLICY);
     expect(CONTENT_SECURITY_POLICY).toMatch(/default-src 'none'.*script-src 'self'.*style-src 'self';.*connect-src 'self'/);
     expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-inline');
+  });
+
+  it('shows license alerts with the server name as text, not markup, on Linux', async () => {
+    const fleet = await startFleet({ count: 1, state: 'invalid' });
+    try {
+      const contents = fake.windows[0]!.webContents;
+      const name = '<b>Lobby</b> & <a href="https://evil.example/">"HQ"</a>';
+      const added = (await invokeFrom(contents, 'servers.add', { name, url: fleet.urls[0]! })) as { ok: boolean; value?: { id: string } };
+      expect(added.ok).toBe(true);
+      await invokeFrom(contents, 'fleet.refresh', { serverIds: [added.value!.id] });
+      await vi.waitFor(() => expect(fake.state.notifications).toHaveLength(1), { timeout: 10_000 });
+      const shown = fake.state.notifications[0]!;
+      if (process.platform === 'linux') {
+        expect(shown.body).toContain('&lt;b&gt;Lobby&lt;/b&gt; &amp; &lt;a href=&quot;https://evil.example/&quot;&gt;&quot;HQ&quot;&lt;/a&gt;:');
+        expect(shown.body).not.toMatch(/[<>]/);
+      } else {
+        expect(shown.body).toContain(name);
+      }
+    } finally {
+      await fleet.close();
+    }
   });
 
   it('sends menu commands to the renderer', () => {
