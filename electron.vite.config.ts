@@ -1,6 +1,21 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
+import type { Plugin } from 'vite';
+import { META_CONTENT_SECURITY_POLICY } from './electron/main/window-options';
+
+/**
+ * Puts the app's Content-Security-Policy into the built index.html as a <meta> tag, first in <head>:
+ * defence in depth beside the header app:// sends. Build only: the dev server injects <style>
+ * elements, which the production policy refuses (index.ts gives the dev server its own header).
+ */
+export function contentSecurityPolicyMeta(): Plugin {
+  return {
+    name: 'bf-content-security-policy-meta',
+    apply: 'build',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
+  };
+}
 
 export default defineConfig({
   main: {
@@ -24,7 +39,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'renderer',
-    plugins: [vue()],
+    plugins: [vue(), contentSecurityPolicyMeta()],
     build: {
       minify: true, // electron-vite leaves the renderer unminified by default; it is most of the start-up JavaScript
       rollupOptions: { input: { index: resolve('renderer/index.html') } },

@@ -17,7 +17,8 @@ module.exports = {
   icon: 'build/icon.png',
   // Flipped at packaging: no ELECTRON_RUN_AS_NODE, NODE_OPTIONS or --inspect to turn the app into a
   // general Node runtime; cookies encrypted; only the integrity-checked app.asar is loaded.
-  // grantFileProtocolExtraPrivileges stays on: the renderer is loaded from file://.
+  // The renderer is served from the app's own app:// scheme (electron/main/app-protocol.ts), never
+  // file://: file:// keeps no extra privileges (no fetch or XHR of other files, no service workers).
   electronFuses: {
     runAsNode: false,
     enableCookieEncryption: true,
@@ -25,6 +26,7 @@ module.exports = {
     enableNodeCliInspectArguments: false,
     enableEmbeddedAsarIntegrityValidation: true,
     onlyLoadAppFromAsar: true,
+    grantFileProtocolExtraPrivileges: false,
   },
   linux: {
     target: ['AppImage', 'deb'],

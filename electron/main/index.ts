@@ -2,10 +2,9 @@
  * The desktop shell: lifecycle, the one window, menus, and the wiring of the core to IPC.
  * Everything it drives lives below in core and ipc, which run (and are tested) without Electron.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, Notification, screen, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, Notification, protocol, screen, session, shell } from 'electron';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { resolveDataDir } from '../core/data-dir';
 import { FleetCore } from '../core/fleet-core';
@@ -14,14 +13,20 @@ import { JsonFile } from '../core/storage/json-file';
 import { DisposableStore } from '../common/events';
 import { onUnexpectedError } from '../common/unexpected';
 import { IpcHandlers } from '../ipc/handlers';
+import { APP_PAGE_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, serveRenderer } from './app-protocol';
+import { appUrlMatcher, devServerUrl } from './app-url';
 import { registerIpc } from './ipc-adapter';
 import { menuTemplate } from './menu';
-import { CONTENT_SECURITY_POLICY, isVettedExternalUrl, mainWindowOptions, restoreBounds } from './window-options';
+import { notificationText } from './notification-text';
+import { CONTENT_SECURITY_POLICY, DEVELOPMENT_CONTENT_SECURITY_POLICY, isVettedExternalUrl, mainWindowFrame, restoreBounds } from './window-options';
 
-const DEV_SERVER_URL = process.env.ELECTRON_RENDERER_URL; // set by electron-vite in development only
-const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
-const appUrl = DEV_SERVER_URL ?? pathToFileURL(rendererIndex).href;
-const isAppUrl = (url: string) => (DEV_SERVER_URL ? url.startsWith(DEV_SERVER_URL) : url === appUrl || url.startsWith(`${appUrl}#`));
+// Set by electron-vite in development; never honoured in a packaged app.
+const DEV_SERVER_URL = devServerUrl(process.env.ELECTRON_RENDERER_URL, app.isPackaged);
+// Otherwise the built renderer, from our own app:// scheme (app-protocol.ts), never from file://.
+const RENDERER_DIR = join(import.meta.dirname, '../renderer');
+const isAppUrl = appUrlMatcher({ devServerUrl: DEV_SERVER_URL, pageUrl: APP_PAGE_URL });
+// Must happen before ready.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
 // One data folder for the app and the command line (and BF_FLEET_DATA_DIR for the demo and tests).
 const dataDir = resolveDataDir();
@@ -64,7 +69,8 @@ async function main(): Promise<void> {
   disposables.add(background);
   disposables.add(
     new AlertNotifier(core, (alert) => {
-      if (Notification.isSupported()) new Notification({ title: alert.title, body: alert.body }).show();
+      // The text holds the server's name (from a CSV, say): escaped where the daemon renders markup.
+      if (Notification.isSupported()) new Notification(notificationText(alert, process.platform)).show();
     }),
   );
 
@@ -75,7 +81,27 @@ async function main(): Promise<void> {
   const openWindow = async () => {
     const saved = (await windowState.load()).value;
     const workAreas = screen.getAllDisplays().map((d) => d.workArea);
-    window = new BrowserWindow(mainWindowOptions(join(import.meta.dirname, '../preload/index.cjs'), restoreBounds(saved, workAreas), nativeTheme.shouldUseDarkColors));
+    // Locked down as Electron's security checklist asks, written out here (not in a helper) so that
+    // reviewers and Electronegativity see exactly what the window gets.
+    window = new BrowserWindow({
+      ...mainWindowFrame(restoreBounds(saved, workAreas), nativeTheme.shouldUseDarkColors),
+      webPreferences: {
+        preload: join(import.meta.dirname, '../preload/index.cjs'),
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        nodeIntegrationInSubFrames: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        webviewTag: false,
+        experimentalFeatures: false,
+        navigateOnDragDrop: false,
+        spellcheck: false,
+        // No middle-click (auxclick) on links: new windows are refused in lockDown() as well.
+        disableBlinkFeatures: 'Auxclick',
+      },
+    });
     if (saved?.maximized) window.maximize();
     lockDown(window);
     window.once('ready-to-show', () => window?.show());
@@ -86,7 +112,7 @@ async function main(): Promise<void> {
       void windowState.save({ ...bounds, maximized: window.isMaximized() }).catch((err) => onUnexpectedError('saving the window position', err));
     });
     window.on('closed', () => (window = null));
-    await (DEV_SERVER_URL ? window.loadURL(DEV_SERVER_URL) : window.loadFile(rendererIndex));
+    await window.loadURL(DEV_SERVER_URL ?? APP_PAGE_URL);
   };
 
   app.on('second-instance', () => {
@@ -116,11 +142,17 @@ async function main(): Promise<void> {
   if (core.settings.get().refreshIntervalMinutes > 0) void background.runNow().catch((err) => onUnexpectedError('refreshing the fleet at start-up', err));
 }
 
-/** Every session: our CSP on every response, no permission granted, nothing downloaded. */
+/**
+ * Every session: the app's scheme serving out/renderer, our CSP on every response, no permission
+ * granted, nothing downloaded. The app:// handler sets the CSP itself; the webRequest hook adds it
+ * to http(s) responses (the dev server's), and does not see file:// at all, which the app never loads.
+ */
 function hardenSessions(): void {
   const s = session.defaultSession;
+  protocol.handle(APP_SCHEME, (request) => serveRenderer(request, RENDERER_DIR, CONTENT_SECURITY_POLICY));
+  const policy = DEV_SERVER_URL ? DEVELOPMENT_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY;
   s.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
   });
   s.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   s.setPermissionCheckHandler(() => false);

@@ -34,7 +34,7 @@ export class FakeWebContents extends EventEmitter {
   }
 }
 
-export function createFakeElectron(appUrl: () => string) {
+export function createFakeElectron(appUrl: () => string, options: { isPackaged?: boolean } = {}) {
   const handlers = new Map<string, Handler>();
   const windows: FakeBrowserWindow[] = [];
   const appEvents = new EventEmitter();
@@ -46,6 +46,13 @@ export function createFakeElectron(appUrl: () => string) {
     notifications: [] as Array<{ title: string; body: string }>,
     externalOpened: [] as string[],
     quitCalled: 0,
+    /** Schemes registered as privileged (before ready), and the handlers of protocol.handle. */
+    privilegedSchemes: [] as Array<{ scheme: string; privileges?: Record<string, boolean> }>,
+    protocolHandlers: new Map<string, (request: Request) => Promise<Response> | Response>(),
+    /** Whether the app was ready when the schemes were registered (Electron requires: not yet). */
+    ready: false,
+    /** What each window was told to load, in order: `file:<path>` or `url:<url>`. */
+    loaded: [] as string[],
   };
 
   class FakeBrowserWindow extends EventEmitter {
@@ -55,10 +62,12 @@ export function createFakeElectron(appUrl: () => string) {
       this.webContents = new FakeWebContents(appUrl());
       windows.push(this);
     }
-    loadFile() {
+    loadFile(path: string) {
+      state.loaded.push(`file:${path}`);
       return Promise.resolve();
     }
-    loadURL() {
+    loadURL(url: string) {
+      state.loaded.push(`url:${url}`);
       return Promise.resolve();
     }
     show() {}
@@ -84,9 +93,9 @@ export function createFakeElectron(appUrl: () => string) {
       setPath: () => undefined,
       getPath: () => '/tmp',
       getVersion: () => '0.1.0-test',
-      isPackaged: false,
+      isPackaged: options.isPackaged ?? false,
       requestSingleInstanceLock: () => true,
-      whenReady: () => Promise.resolve(),
+      whenReady: () => Promise.resolve().then(() => void (state.ready = true)),
       quit: () => void state.quitCalled++,
       exit: () => undefined,
     }),
@@ -115,6 +124,16 @@ export function createFakeElectron(appUrl: () => string) {
         setPermissionRequestHandler: (h: typeof state.permissionHandler) => (state.permissionHandler = h),
         setPermissionCheckHandler: () => undefined,
       }),
+    },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: typeof state.privilegedSchemes) => {
+        if (state.ready) throw new Error('registerSchemesAsPrivileged after ready');
+        state.privilegedSchemes.push(...schemes);
+      },
+      handle: (scheme: string, handler: (request: Request) => Promise<Response> | Response) => {
+        if (!state.ready) throw new Error('protocol.handle before ready');
+        state.protocolHandlers.set(scheme, handler);
+      },
     },
     shell: { openExternal: async (url: string) => void state.externalOpened.push(url) },
   };

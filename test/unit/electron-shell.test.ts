@@ -2,23 +2,25 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CONTENT_SECURITY_POLICY } from '../../electron/main/window-options';
 import type { IpcMainInvokeEvent } from 'electron';
 import { COMMAND_CHANNELS } from '../../electron/ipc/contract';
 import { FakeWebContents } from '../helpers/fake-electron';
+import { startFleet } from '../sim/fleet';
 
-// The shell's own module computes its data folder and app URL at load: set both up first.
+// The shell's own module computes its data folder at load: set it up first.
 const fake = await vi.hoisted(async () => {
   const { createFakeElectron } = await import('../helpers/fake-electron');
   const { mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
-  const { join, resolve } = await import('node:path');
-  const { pathToFileURL } = await import('node:url');
+  const { join } = await import('node:path');
   process.env.BF_FLEET_DATA_DIR = mkdtempSync(join(tmpdir(), 'bf-shell-'));
-  return createFakeElectron(() => pathToFileURL(resolve('electron/renderer/index.html')).href);
+  delete process.env.ELECTRON_RENDERER_URL;
+  return createFakeElectron(() => 'app://renderer/index.html');
 });
 vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
 
-const appUrl = pathToFileURL(resolve('electron/renderer/index.html')).href;
+const appUrl = 'app://renderer/index.html';
 const dataDir = process.env.BF_FLEET_DATA_DIR!;
 
 function invokeFrom(contents: FakeWebContents, channel: string, input?: unknown, frame: { url: string } = contents.mainFrame) {
@@ -42,7 +44,9 @@ describe('the Electron shell, run against a double of the electron module', () =
   });
 
   it('opens the window locked down', () => {
-    const { webPreferences } = fake.windows[0]!.options as { webPreferences: Record<string, unknown> };
+    // The options the shell actually passed to BrowserWindow.
+    const { webPreferences, ...frame } = fake.windows[0]!.options as { webPreferences: Record<string, unknown> };
+    expect(frame).toMatchObject({ show: false, title: 'BrainFrame Fleet Licenses', minWidth: 900, minHeight: 560 });
     expect(webPreferences).toMatchObject({
       contextIsolation: true,
       sandbox: true,
@@ -52,8 +56,34 @@ describe('the Electron shell, run against a double of the electron module', () =
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      disableBlinkFeatures: 'Auxclick', // no middle-click opening links in new windows
     });
     expect(String(webPreferences.preload)).toMatch(/preload[\\/]index\.cjs$/);
+  });
+
+  it('serves the renderer from its own privileged app:// scheme, never from file://', async () => {
+    // Registered before ready, as Electron requires; standard and secure, nothing that bypasses the CSP.
+    expect(fake.state.privilegedSchemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(fake.state.loaded).toEqual([`url:${appUrl}`]);
+    const contents = fake.windows[0]!.webContents;
+    const builtPage = pathToFileURL(resolve('electron/renderer/index.html')).href;
+    expect(contents.emitPreventable('will-navigate', builtPage)).toBe(true);
+    expect(contents.emitPreventable('will-navigate', 'app://renderer/other.html')).toBe(true);
+    expect(contents.emitPreventable('will-navigate', 'app://renderer.evil/index.html')).toBe(true);
+    expect(contents.emitPreventable('will-navigate', `${appUrl}#/keys`)).toBe(false);
+  });
+
+  it('answers app:// with the CSP on every response, and nothing outside the renderer folder', async () => {
+    const handler = fake.state.protocolHandlers.get('app')!;
+    expect(handler).toBeTypeOf('function');
+    // The shell serves electron/renderer here (out/renderer when built): the source files beside it are out of reach.
+    for (const url of ['app://renderer/%2e%2e/main/index.ts', 'app://renderer/..%2fmain%2findex.ts', 'app://renderer/index.html']) {
+      const response = await handler(new Request(url));
+      expect(response.status, url).toBe(404);
+      expect(response.headers.get('content-security-policy'), url).toBe(CONTENT_SECURITY_POLICY);
+    }
   });
 
   it('answers the app’s own frame', async () => {
@@ -99,7 +129,30 @@ describe('the Electron shell, run against a double of the electron module', () =
     expect(granted).toBe(false);
     let headers: Record<string, string[]> = {};
     fake.state.headersHandler!({ responseHeaders: {} }, (r) => (headers = (r as { responseHeaders: typeof headers }).responseHeaders));
-    expect(headers['Content-Security-Policy']![0]).toMatch(/default-src 'none'.*script-src 'self'.*connect-src 'self'/);
+    expect(headers['Content-Security-Policy']![0]).toBe(CONTENT_SECURITY_POLICY);
+    expect(CONTENT_SECURITY_POLICY).toMatch(/default-src 'none'.*script-src 'self'.*style-src 'self';.*connect-src 'self'/);
+    expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-inline');
+  });
+
+  it('shows license alerts with the server name as text, not markup, on Linux', async () => {
+    const fleet = await startFleet({ count: 1, state: 'invalid' });
+    try {
+      const contents = fake.windows[0]!.webContents;
+      const name = '<b>Lobby</b> & <a href="https://evil.example/">"HQ"</a>';
+      const added = (await invokeFrom(contents, 'servers.add', { name, url: fleet.urls[0]! })) as { ok: boolean; value?: { id: string } };
+      expect(added.ok).toBe(true);
+      await invokeFrom(contents, 'fleet.refresh', { serverIds: [added.value!.id] });
+      await vi.waitFor(() => expect(fake.state.notifications).toHaveLength(1), { timeout: 10_000 });
+      const shown = fake.state.notifications[0]!;
+      if (process.platform === 'linux') {
+        expect(shown.body).toContain('&lt;b&gt;Lobby&lt;/b&gt; &amp; &lt;a href=&quot;https://evil.example/&quot;&gt;&quot;HQ&quot;&lt;/a&gt;:');
+        expect(shown.body).not.toMatch(/[<>]/);
+      } else {
+        expect(shown.body).toContain(name);
+      }
+    } finally {
+      await fleet.close();
+    }
   });
 
   it('sends menu commands to the renderer', () => {

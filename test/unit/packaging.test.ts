@@ -76,7 +76,7 @@ describe('electron-builder configuration', () => {
     expect(passed).toHaveLength(named.length);
   });
 
-  it('packages an Electron that cannot be turned into a Node runtime and loads only its integrity-checked app.asar', async () => {
+  it('packages an Electron that cannot be turned into a Node runtime, loads only its integrity-checked app.asar, and grants file:// nothing extra', async () => {
     expect(await packagedFuses()).toEqual({
       RunAsNode: 'DISABLE', // ELECTRON_RUN_AS_NODE ignored
       EnableNodeOptionsEnvironmentVariable: 'DISABLE', // NODE_OPTIONS ignored
@@ -84,9 +84,9 @@ describe('electron-builder configuration', () => {
       EnableCookieEncryption: 'ENABLE',
       EnableEmbeddedAsarIntegrityValidation: 'ENABLE',
       OnlyLoadAppFromAsar: 'ENABLE',
-      // Left as Electron ships them:
+      GrantFileProtocolExtraPrivileges: 'DISABLE', // the renderer comes from app:// (electron/main/app-protocol.ts), not file://
+      // Left as Electron ships it:
       LoadBrowserProcessSpecificV8Snapshot: 'DISABLE',
-      GrantFileProtocolExtraPrivileges: 'ENABLE', // the renderer is loaded from file:// (electron/main/index.ts)
     });
   });
 
