@@ -15,6 +15,13 @@ import { mintKey, todayUtc, utcDateFromToday, type MintKeyOptions } from '../sim
 import { startSimServer, type SimServer, type SimServerOptions } from '../sim/server';
 import { loadTestCert } from '../sim/tls';
 
+/** The simulator speaks plain http: a command sending it secrets says so on stderr, `times` times, and nothing else. */
+function expectCleartextNotice(stderr: string, times: number): void {
+  const lines = stderr.split('\n').filter(Boolean);
+  expect(lines, stderr).toHaveLength(times);
+  for (const line of lines) expect(line).toMatch(/^bf-license: .+ http:\/\/.*: usernames, passwords and license keys sent there travel unencrypted on the network\. Use https:\/\/ where the server offers it\.$/);
+}
+
 // Secrets go to the real OS keychain: only ever the private one `npm test` provides.
 if (!process.env.BF_TEST_KEYRING) {
   throw new Error('test/cli runs the real command against the OS keychain: run it with `npm test -- test/cli`, which gives it a private keyring.');
@@ -229,7 +236,8 @@ describe('servers', () => {
     const added = await run(['servers', 'add', '--name', 'cam-01', '--url', `${guarded.url}/`, '--site', 'north', '--username', 'admin', '--password-stdin'], {
       input: `${password}\n`,
     });
-    expect(added).toMatchObject({ code: 0, stderr: '' });
+    expect(added.code).toBe(0);
+    expectCleartextNotice(added.stderr, 1);
     expect(added.stdout).toBe(`Added server "cam-01" (${guarded.url}, site north, with credentials).\n`);
     const pinned = await run(['servers', 'add', '--name', 'vault-door', '--url', secure.url, '--tls-fingerprint', tlsCert.fingerprint256]);
     expect(pinned.code, pinned.stderr).toBe(0);
@@ -457,7 +465,7 @@ describe('a mixed fleet', () => {
   it('status --json: every server, exact shape, failures with their kinds, exit 1', async () => {
     const run = await ws.run(['status', '--all', '--json', '--timeout', '1']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe('');
+    expectCleartextNotice(run.stderr, 1); // on stderr only: stdout stays pure JSON
     expect(run.ms).toBeLessThan(10_000); // the hanging server costs its own 1 s only
     const report = json<JsonReport>(run);
     expect(Object.keys(report).sort()).toEqual(['results', 'summary']);
@@ -491,7 +499,7 @@ describe('a mixed fleet', () => {
   it('status as a table: aligned, state words, expiry in days, the reason of each failure', async () => {
     const north = await ws.run(['status', '--site', 'north']);
     expect(north.code).toBe(0);
-    expect(north.stderr).toBe('');
+    expectCleartextNotice(north.stderr, 1);
     const [header, ...rows] = north.stdout.split('\n');
     expect(header).toMatch(/^NAME\s+SITE\s+STATE\s+EXPIRES\s+STREAMS\s+JOURNAL\s+CHECK-IN\s+VERSION\s+RESULT$/);
     const column = (name: string) => header!.indexOf(name);
@@ -531,7 +539,7 @@ describe('a mixed fleet', () => {
     const file = await keyFile('fleet-2027.key', { maxStreams: 12 });
     const run = await ws.run(['apply', '--key', file, '--all', '--json', '--timeout', '1', '--concurrency', '3']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe('');
+    expectCleartextNotice(run.stderr, 1); // the key text goes to plain-http servers: said once
     const report = json<JsonReport>(run);
     expect(report.summary).toEqual({ total: 8, ok: 4, failed: 4 });
     for (const r of report.results) expect(Object.keys(r).sort()).toEqual(RESULT_KEYS);

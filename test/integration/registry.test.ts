@@ -476,7 +476,9 @@ describe('ServerRegistry: CSV', () => {
   it.each([
     ['unbalanced quotes', 'name,url\nLobby,http://a\n"Yard,http://b\n', 'row 3, cell 1 (name), opens a double quote that is never closed'],
     ['a quote inside a field', 'name,url\nLobby,http://a\nYa"rd,http://b\n', 'line 3, cell 1 (name), has a double quote inside a cell'],
-    ['no header row', 'Lobby,http://a\nYard,http://b\n', '"lobby", "http://a"'],
+    ['no header row', 'Lobby,http://a\nYard,http://b\n', 'The first row holds an address, so it is a server, not the header row'],
+    ['no header row, a password in the first row', 'Lobby,http://a,admin,Hdr-S3cret-pw\n', 'add a header row above it'],
+    ['no header row, a bare address', 'Lobby,10.0.0.5,admin,Hdr-S3cret-pw\n', 'add a header row above it'],
     ['a missing url column', 'name,site\nLobby,Acme\n', 'has no url column'],
     ['unknown columns', 'name,url,passwd,Notes2\nLobby,http://a,x,y\n', '"passwd", "notes2"'],
     ['a column named twice', 'name,url,name\nLobby,http://a,Lobby\n', 'more than once: name'],
@@ -491,6 +493,7 @@ describe('ServerRegistry: CSV', () => {
       expect(err).toMatchObject({ kind: 'InvalidCsv' });
       expect((err as Error).message).toContain(detail);
       expect((err as Error).message).toContain('Nothing was imported');
+      expect((err as Error).message).not.toContain('S3cret');
     }
     expect(registry.list()).toEqual([]);
     await expect(readFile(file)).rejects.toMatchObject({ code: 'ENOENT' });

@@ -142,6 +142,11 @@ function parseRecords(text: string): string[][] {
 function readHeader(header: string[]): Map<Column, number> {
   const names = header.map((cell) => cell.trim().toLowerCase());
   const unknown = names.filter((name) => !KNOWN_COLUMNS.includes(name));
+  // A first row holding an address is a server, not a header: its cells may include a password,
+  // so none of them is repeated.
+  if (unknown.length && names.some((name) => /:\/\/|^\d{1,3}(\.\d{1,3}){3}(:\d+)?$/.test(name))) {
+    throw invalidCsv('The first row holds an address, so it is a server, not the header row: add a header row above it.');
+  }
   if (unknown.length) {
     throw invalidCsv(`The header has columns this app does not know: ${unknown.map((n) => (n ? `"${n}"` : '(a blank column)')).join(', ')}.`);
   }
