@@ -3,12 +3,13 @@
  * writing the registry at the same moment must each keep what the other wrote. Real processes,
  * as in use; servers are added without credentials, so no keychain is needed.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REGISTRY_FILE_NAME } from '../../electron/core/registry/server-registry';
+import { AuditLog } from '../../electron/core/audit/audit-log';
+import { REGISTRY_FILE_NAME, ServerRegistry } from '../../electron/core/registry/server-registry';
+import { tempDir, testKeychain } from '../helpers/keyring';
 import { TSX_ARGS, runCli } from '../helpers/cli';
-import { tempDir } from '../helpers/keyring';
 
 const EACH = 200;
 
@@ -59,4 +60,16 @@ describe('two processes writing the registry at once', () => {
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
     expect(await savedNames()).toEqual(expected('north', 'south'));
   }, 90_000);
+
+  it('takes over the lock of a process that crashed holding it, once it is stale (10 s without renewal)', async () => {
+    const lock = join(dir.path, `${REGISTRY_FILE_NAME}.lock`);
+    await mkdir(lock);
+    const crashedAt = new Date(Date.now() - 15_000);
+    await utimes(lock, crashedAt, crashedAt);
+    const registry = await ServerRegistry.open({ dataDir: dir.path, secrets: testKeychain(), audit: new AuditLog(join(dir.path, 'history.jsonl')) });
+    const started = Date.now();
+    await registry.add({ name: 'after-crash', url: 'http://10.0.0.9' });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await savedNames()).toEqual(['after-crash']);
+  });
 });

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { lock } from 'proper-lockfile';
 import { AppError } from '../../common/errors';
 import { onUnexpectedError } from '../../common/unexpected';
@@ -11,10 +12,11 @@ import { storageError } from './durable-write';
  */
 const STALE_MS = 10_000;
 /**
- * A waiting writer retries with backoff (5 ms up to 100 ms apart) for about 30 s, long enough to
- * outwait a stale lock, so the other process's write makes this one wait, never fail.
+ * A waiting writer tries again with backoff (5 ms, growing to 100 ms apart) for up to 30 s, long
+ * enough to outwait a stale lock, so the other process's write makes this one wait, never fail.
  */
-const RETRIES = { retries: 320, factor: 1.5, minTimeout: 5, maxTimeout: 100, randomize: true };
+const WAIT_MS = 30_000;
+const retryDelay = (attempt: number) => Math.min(100, 5 * 1.5 ** attempt) * (0.5 + Math.random());
 
 /**
  * Runs `work` holding the lock on `path` that every process sharing the data folder (the desktop
@@ -25,21 +27,8 @@ export async function withFileLock<T>(path: string, work: () => Promise<T>): Pro
   let release: () => Promise<void>;
   try {
     await fs.mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    release = await lock(path, {
-      realpath: false, // the file itself may not exist yet
-      stale: STALE_MS,
-      retries: RETRIES,
-      // Not renewed in time (a frozen process) and taken over by another: what this process is
-      // writing may now race with it. Reported, not thrown from a timer, which would crash the process.
-      onCompromised: (err) => onUnexpectedError(`holding the lock on ${basename(path)}`, err),
-    });
+    release = await acquire(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
-      throw new AppError(
-        'DataFolderBusy',
-        `${basename(path)} in ${dirname(path)} has been locked by another BrainFrame Fleet Licenses process (the app or a bf-license command) for too long. Wait for it to finish, then try again.`,
-      );
-    }
     throw storageError(err, path);
   }
   try {
@@ -47,5 +36,30 @@ export async function withFileLock<T>(path: string, work: () => Promise<T>): Pro
   } finally {
     // A lock already taken over (reported above) or removed by hand has nothing left to release.
     await release().catch((err: unknown) => onUnexpectedError(`releasing the lock on ${basename(path)}`, err));
+  }
+}
+
+/** Retries only while another process holds the lock: a disk that refuses the lock folder fails at once. */
+async function acquire(path: string): Promise<() => Promise<void>> {
+  const deadline = Date.now() + WAIT_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await lock(path, {
+        realpath: false, // the file itself may not exist yet
+        stale: STALE_MS,
+        // Not renewed in time (a frozen process) and taken over by another: what this process is
+        // writing may now race with it. Reported, not thrown from a timer, which would crash the process.
+        onCompromised: (err) => onUnexpectedError(`holding the lock on ${basename(path)}`, err),
+      });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
+      if (Date.now() >= deadline) {
+        throw new AppError(
+          'DataFolderBusy',
+          `${basename(path)} in ${dirname(path)} has been locked by another BrainFrame Fleet Licenses process (the app or a bf-license command) for over ${WAIT_MS / 1000} s. Wait for it to finish, then try again.`,
+        );
+      }
+      await sleep(retryDelay(attempt));
+    }
   }
 }
