@@ -66,6 +66,7 @@ export const LOCAL_ERROR_KINDS = [
   'KeyNotFound',
   'DiskFull',
   'DataFolderReadOnly',
+  'DataFolderBusy',
   'NotFound',
   'InvalidInput',
 ] as const;
@@ -108,6 +109,7 @@ const CLASS_OF: Record<ClientErrorKind | ServerErrorKind | LocalErrorKind, Error
   KeyNotFound: 'local',
   DiskFull: 'local',
   DataFolderReadOnly: 'local',
+  DataFolderBusy: 'local',
   NotFound: 'local',
   InvalidInput: 'local',
 };
@@ -174,6 +176,7 @@ const SUMMARY: Record<ClientErrorKind | ServerErrorKind | LocalErrorKind, string
   KeyNotFound: 'Key not in library',
   DiskFull: 'Disk full',
   DataFolderReadOnly: 'Data folder read-only',
+  DataFolderBusy: 'Data folder busy',
   NotFound: 'Not found',
   InvalidInput: 'Invalid input',
 };

@@ -1,5 +1,8 @@
+import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { onUnexpectedError } from '../common/unexpected';
+import { storageError } from './storage/durable-write';
 
 /** The app's name as Electron derives its `userData` folder from it (package.json productName). */
 export const APP_NAME = 'BrainFrame Fleet Licenses';
@@ -21,4 +24,25 @@ function appDataDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, home: str
   if (platform === 'win32') return env.APPDATA ?? join(home, 'AppData', 'Roaming');
   if (platform === 'darwin') return join(home, 'Library', 'Application Support');
   return env.XDG_CONFIG_HOME?.trim() || join(home, '.config');
+}
+
+/**
+ * Creates the data folder private to this account (0700), and takes group's and others' access
+ * away from an existing one: it lists the fleet's servers and holds the sealed keys. Windows
+ * gives a user's application-data folder to that user alone already.
+ */
+export async function makeDataDirPrivate(dir: string): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw storageError(err, dir);
+  }
+  if (process.platform === 'win32') return;
+  try {
+    const { mode } = await fs.stat(dir);
+    if (mode & 0o077) await fs.chmod(dir, mode & 0o700);
+  } catch (err) {
+    // Not ours to change (another owner, a read-only disk): the app still works, its saves report what they must.
+    onUnexpectedError(`making the data folder ${dir} private`, err);
+  }
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { AuditLog } from './audit/audit-log';
+import { makeDataDirPrivate } from './data-dir';
 import { AppError } from '../common/errors';
 import { normaliseServerUrl } from '../common/server-url';
 import { FleetOperations, type ApplyKey, type FleetTarget, type Operation, type OperationOptions } from './fleet/fleet-operations';
@@ -57,6 +58,7 @@ export class FleetCore implements Disposable {
   }
 
   static async open({ dataDir, secrets = new KeytarSecretStore() }: FleetCoreOptions): Promise<FleetCore> {
+    await makeDataDirPrivate(dataDir);
     const audit = new AuditLog(join(dataDir, 'history.jsonl'));
     const [registry, vault, status, settings, alerts] = await Promise.all([
       ServerRegistry.open({ dataDir, secrets, audit }),

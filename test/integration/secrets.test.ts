@@ -1,13 +1,23 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SealedStore } from '../../electron/core/secrets/sealed-store';
-import { type KeytarSecretStore, MAX_KEYCHAIN_SECRET_BYTES } from '../../electron/core/secrets/secret-store';
-import { testKeychain } from '../helpers/keyring';
+import { KeychainUnavailableError, KeytarSecretStore, MAX_KEYCHAIN_SECRET_BYTES, type SecretStore } from '../../electron/core/secrets/secret-store';
+import { tempDir, testKeychain } from '../helpers/keyring';
 
 const DATA_KEY_ACCOUNT = 'data-key-v1';
 const stores: KeytarSecretStore[] = [];
+/** The data folder the sealed stores lock the data key's creation in. */
+let dir: Awaited<ReturnType<typeof tempDir>>;
+
+beforeAll(async () => {
+  dir = await tempDir('bf-sealed-');
+});
+
+afterAll(async () => {
+  await dir.remove();
+});
 
 function keychain(): KeytarSecretStore {
   const store = testKeychain();
@@ -62,7 +72,7 @@ describe('SealedStore', () => {
 
   it('round-trips a secret larger than a keychain entry, keeping only a small data key in the keychain', async () => {
     const store = keychain();
-    const sealed = new SealedStore(store);
+    const sealed = new SealedStore(store, dir.path);
     expect(bigKey.length).toBeGreaterThan(MAX_KEYCHAIN_SECRET_BYTES);
 
     const blob = await sealed.seal(bigKey, 'item-1');
@@ -72,24 +82,24 @@ describe('SealedStore', () => {
     const dataKey = await store.get(DATA_KEY_ACCOUNT);
     expect(Buffer.from(dataKey ?? '', 'base64')).toHaveLength(32);
     // A second store over the same keychain (the app restarted) opens it too.
-    expect(await new SealedStore(store).open(blob, 'item-1')).toBe(bigKey);
+    expect(await new SealedStore(store, dir.path).open(blob, 'item-1')).toBe(bigKey);
   });
 
   it('seals the same text differently each time (fresh nonce)', async () => {
-    const sealed = new SealedStore(keychain());
+    const sealed = new SealedStore(keychain(), dir.path);
     const a = await sealed.seal('QUJD', 'item');
     const b = await sealed.seal('QUJD', 'item');
     expect(a.equals(b)).toBe(false);
   });
 
   it('cannot open a blob sealed for one item as another', async () => {
-    const sealed = new SealedStore(keychain());
+    const sealed = new SealedStore(keychain(), dir.path);
     const blob = await sealed.seal(bigKey, 'item-1');
     await expect(sealed.open(blob, 'item-2')).rejects.toMatchObject({ kind: 'SecretUnreadable' });
   });
 
   it('refuses a tampered blob', async () => {
-    const sealed = new SealedStore(keychain());
+    const sealed = new SealedStore(keychain(), dir.path);
     const blob = await sealed.seal(bigKey, 'item-1');
     const flipped = Buffer.from(blob);
     flipped[flipped.length - 1] = (flipped[flipped.length - 1] ?? 0) ^ 0x01;
@@ -99,9 +109,89 @@ describe('SealedStore', () => {
 
   it("cannot open anything once the keychain's data key is gone", async () => {
     const store = keychain();
-    const blob = await new SealedStore(store).seal('QUJD', 'item');
+    const blob = await new SealedStore(store, dir.path).seal('QUJD', 'item');
     await store.delete(DATA_KEY_ACCOUNT);
-    await expect(new SealedStore(store).open(blob, 'item')).rejects.toMatchObject({ kind: 'SecretUnreadable' });
+    await expect(new SealedStore(store, dir.path).open(blob, 'item')).rejects.toMatchObject({ kind: 'SecretUnreadable' });
+  });
+});
+
+describe("the data key, shared by the app and the command line", () => {
+  /** Another process's view of one keychain service: its own SecretStore and SealedStore, so its own cached data key. */
+  function sharedKeychain(): { store: KeytarSecretStore; process: () => SealedStore } {
+    const service = `bf-fleet-test-${randomUUID()}`;
+    const store = new KeytarSecretStore(service);
+    stores.push(store);
+    return { store, process: () => new SealedStore(new KeytarSecretStore(service), dir.path) };
+  }
+
+  it('is created once when two processes seal their first key at the same moment: both keys open afterwards', async () => {
+    const shared = sharedKeychain();
+    const [app, cli] = [shared.process(), shared.process()];
+    const [fromApp, fromCli] = await Promise.all([app.seal('QXBw', 'key-app'), cli.seal('Q2xp', 'key-cli')]);
+
+    const restarted = shared.process();
+    expect(await restarted.open(fromApp, 'key-app')).toBe('QXBw');
+    expect(await restarted.open(fromCli, 'key-cli')).toBe('Q2xp');
+    // And each side still opens the other's, with what it holds in memory.
+    expect(await app.open(fromCli, 'key-cli')).toBe('Q2xp');
+    expect(await cli.open(fromApp, 'key-app')).toBe('QXBw');
+  });
+
+  it('is read again when a key will not open with the one held in memory, and a seal uses the current one', async () => {
+    const { store, process } = sharedKeychain();
+    const app = process();
+    await app.seal('b2xk', 'old'); // the app now holds the first data key in memory
+    // The data key is replaced meanwhile (removed, then created again by the command line).
+    await store.delete(DATA_KEY_ACCOUNT);
+    const fromCli = await process().seal('Q2xp', 'key-cli');
+
+    expect(await app.open(fromCli, 'key-cli')).toBe('Q2xp');
+    const fromApp = await app.seal('QXBw', 'key-app');
+    expect(await process().open(fromApp, 'key-app')).toBe('QXBw');
+  });
+
+  it('is never written over while a locked keychain hides it: the write that unlocks it finds it', async () => {
+    const store = keychain();
+    const blob = await new SealedStore(store, dir.path).seal('QUJD', 'item');
+    const before = await store.get(DATA_KEY_ACCOUNT);
+    // Locked until the first write, as a desktop keychain whose unlock prompt that write brings up.
+    let locked = true;
+    const unlockedByWrite: SecretStore = {
+      get: async (account) => (locked ? null : store.get(account)),
+      set: async (account, secret) => {
+        locked = false;
+        await store.set(account, secret);
+      },
+      delete: async (account) => !locked && store.delete(account),
+    };
+
+    const sealed = new SealedStore(unlockedByWrite, dir.path);
+    const next = await sealed.seal('REVG', 'item-2');
+    expect(await store.get(DATA_KEY_ACCOUNT)).toBe(before);
+    expect(await new SealedStore(store, dir.path).open(blob, 'item')).toBe('QUJD');
+    expect(await new SealedStore(store, dir.path).open(next, 'item-2')).toBe('REVG');
+  });
+
+  it('is never written over by a locked keychain that hides it and refuses writes: KeychainUnavailable', async () => {
+    const store = keychain();
+    const blob = await new SealedStore(store, dir.path).seal('QUJD', 'item');
+    const before = await store.get(DATA_KEY_ACCOUNT);
+    const writes: string[] = [];
+    // As libsecret with the collection locked and no prompt: lookups find nothing, writes fail.
+    const locked: SecretStore = {
+      get: async () => null,
+      set: async (account) => {
+        writes.push(account);
+        throw new KeychainUnavailableError('Cannot create an item in a locked collection');
+      },
+      delete: async () => false,
+    };
+
+    const sealed = new SealedStore(locked, dir.path);
+    await expect(sealed.seal('REVG', 'item-2')).rejects.toMatchObject({ kind: 'KeychainUnavailable', message: expect.stringMatching(/locked/) });
+    await expect(sealed.open(blob, 'item')).rejects.toMatchObject({ kind: 'KeychainUnavailable' });
+    expect(writes).not.toContain(DATA_KEY_ACCOUNT);
+    expect(await store.get(DATA_KEY_ACCOUNT)).toBe(before);
   });
 });
 

@@ -93,7 +93,7 @@ export class AuditLog {
 
   private async write(entries: AuditEntry[]): Promise<void> {
     try {
-      await fs.mkdir(dirname(this.path), { recursive: true });
+      await fs.mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
       // Start on a fresh line if a crash left a torn one, so the torn one stays alone and is skipped.
       const prefix = (await this.endsTorn()) ? '\n' : '';
       await fs.appendFile(this.path, prefix + entries.map((e) => `${JSON.stringify(e)}\n`).join(''), { encoding: 'utf8', mode: 0o600 });

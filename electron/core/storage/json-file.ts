@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { z } from 'zod';
 import { Sequencer } from '../../common/async';
 import { storageError, writeFileDurably } from './durable-write';
+import { withFileLock } from './file-lock';
 
 /**
  * A JSON document on disk that is never half-written: each save goes to a temporary file that
@@ -103,8 +104,9 @@ export class JsonFile<S extends z.ZodType> {
 
 /**
  * Changes to what a JsonFile holds, run one at a time, each on the file as last saved by any
- * process (the desktop app and the command line share the data folder): before each change, a
- * save made elsewhere since is handed to `takeIn`, so it is neither overwritten nor unseen.
+ * process (the desktop app and the command line share the data folder): each change holds the
+ * file's cross-process lock (`<file>.lock`) from reading to saving, and before it a save made
+ * elsewhere since is handed to `takeIn`, so it is neither overwritten nor unseen.
  */
 export class JsonFileChanges<S extends z.ZodType> {
   private readonly changes = new Sequencer();
@@ -115,16 +117,22 @@ export class JsonFileChanges<S extends z.ZodType> {
   ) {}
 
   queue<T>(change: () => Promise<T>): Promise<T> {
-    return this.changes.queue(async () => {
-      const fresh = await this.file.reloadIfChanged();
-      if (fresh) this.takeIn(fresh);
-      return change();
-    });
+    return this.changes.queue(() =>
+      withFileLock(this.file.path, async () => {
+        await this.takeInFresh();
+        return change();
+      }),
+    );
   }
 
-  /** Takes in what another process saved since, changing nothing else. */
+  /** Takes in what another process saved since, changing nothing else: a read needs no lock, as saves are atomic. */
   reloadIfChanged(): Promise<void> {
-    return this.queue(async () => undefined);
+    return this.changes.queue(() => this.takeInFresh());
+  }
+
+  private async takeInFresh(): Promise<void> {
+    const fresh = await this.file.reloadIfChanged();
+    if (fresh) this.takeIn(fresh);
   }
 }
 

@@ -74,7 +74,7 @@ export class KeyVault {
   static async open({ dataDir, secrets, audit }: KeyVaultOptions): Promise<KeyVault> {
     const file = new JsonFile(join(dataDir, 'keys.json'), keysFileSchema, () => ({ version: 1 as const, keys: [] }));
     const { value, recovered } = await file.load();
-    return new KeyVault(join(dataDir, 'keys'), file, new SealedStore(secrets), audit, value.keys, recovered);
+    return new KeyVault(join(dataDir, 'keys'), file, new SealedStore(secrets, dataDir), audit, value.keys, recovered);
   }
 
   list(): KeyInfo[] {
