@@ -139,3 +139,16 @@ export function createFakeElectron(appUrl: () => string, options: { isPackaged?:
   };
   return { electron, handlers, windows, state };
 }
+
+/** Calls a registered IPC handler as if `contents` (from `frame`, its main frame by default) had invoked it. */
+export function invokeFrom(
+  fake: ReturnType<typeof createFakeElectron>,
+  contents: FakeWebContents,
+  channel: string,
+  input?: unknown,
+  frame: { url: string } = contents.mainFrame,
+): Promise<{ ok: boolean; error?: { kind: string } }> {
+  const handler = fake.handlers.get(channel);
+  if (!handler) throw new Error(`no handler for ${channel}`);
+  return handler({ sender: contents, senderFrame: frame } as unknown as IpcMainInvokeEvent, input) as Promise<{ ok: boolean; error?: { kind: string } }>;
+}

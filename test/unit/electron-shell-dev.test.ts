@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rmSync } from 'node:fs';
-import type { IpcMainInvokeEvent } from 'electron';
-import { FakeWebContents } from '../helpers/fake-electron';
+import { FakeWebContents, invokeFrom } from '../helpers/fake-electron';
 
 // Development: electron-vite's dev server. Its origin is the app's, and exactly its origin.
 const fake = await vi.hoisted(async () => {
@@ -16,11 +15,6 @@ const fake = await vi.hoisted(async () => {
 vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
 
 const dataDir = process.env.BF_FLEET_DATA_DIR!;
-
-function invokeFrom(contents: FakeWebContents, channel: string) {
-  const handler = fake.handlers.get(channel)!;
-  return handler({ sender: contents, senderFrame: contents.mainFrame } as unknown as IpcMainInvokeEvent, undefined) as Promise<{ ok: boolean; error?: { kind: string } }>;
-}
 
 beforeAll(async () => {
   await import('../../electron/main/index');
@@ -40,9 +34,9 @@ describe('the shell in development, on the dev server', () => {
 
   it('answers the dev server’s page, and refuses a host that merely starts with it', async () => {
     const ours = fake.windows[0]!.webContents;
-    expect(await invokeFrom(ours, 'servers.list')).toEqual({ ok: true, value: [] });
+    expect(await invokeFrom(fake, ours, 'servers.list')).toEqual({ ok: true, value: [] });
     for (const url of ['http://localhost:5173.evil.net/', 'http://localhost:51730/', 'https://localhost:5173/']) {
-      const result = await invokeFrom(Object.assign(new FakeWebContents(url), { id: ours.id }), 'servers.list');
+      const result = await invokeFrom(fake, Object.assign(new FakeWebContents(url), { id: ours.id }), 'servers.list');
       expect(result, url).toMatchObject({ ok: false, error: { kind: 'Forbidden' } });
     }
     expect(ours.emitPreventable('will-navigate', 'http://localhost:5173.evil.net/')).toBe(true);

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rmSync } from 'node:fs';
-import type { IpcMainInvokeEvent } from 'electron';
-import { FakeWebContents } from '../helpers/fake-electron';
+import { FakeWebContents, invokeFrom } from '../helpers/fake-electron';
 
 // A packaged app started with ELECTRON_RENDERER_URL pointing elsewhere (a variable anyone with a foot
 // in the user's environment can set): the shell must load its own renderer and trust only it.
@@ -17,11 +16,6 @@ const fake = await vi.hoisted(async () => {
 vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
 
 const dataDir = process.env.BF_FLEET_DATA_DIR!;
-
-function invokeFrom(contents: FakeWebContents, channel: string) {
-  const handler = fake.handlers.get(channel)!;
-  return handler({ sender: contents, senderFrame: contents.mainFrame } as unknown as IpcMainInvokeEvent, undefined) as Promise<{ ok: boolean; error?: { kind: string } }>;
-}
 
 beforeAll(async () => {
   await import('../../electron/main/index');
@@ -42,7 +36,7 @@ describe('a packaged app with ELECTRON_RENDERER_URL set', () => {
   it('refuses IPC from the page of the variable, and from any URL that merely starts with it', async () => {
     const ours = fake.windows[0]!.webContents;
     for (const url of ['http://attacker.example/', 'http://attacker.example.evil.net/']) {
-      const result = await invokeFrom(Object.assign(new FakeWebContents(url), { id: ours.id }), 'servers.list');
+      const result = await invokeFrom(fake, Object.assign(new FakeWebContents(url), { id: ours.id }), 'servers.list');
       expect(result, url).toMatchObject({ ok: false, error: { kind: 'Forbidden' } });
     }
   });

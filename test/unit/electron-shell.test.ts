@@ -3,9 +3,8 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from '../../electron/main/window-options';
-import type { IpcMainInvokeEvent } from 'electron';
 import { COMMAND_CHANNELS } from '../../electron/ipc/contract';
-import { FakeWebContents } from '../helpers/fake-electron';
+import { FakeWebContents, invokeFrom } from '../helpers/fake-electron';
 import { startFleet } from '../sim/fleet';
 
 // The shell's own module computes its data folder at load: set it up first.
@@ -22,12 +21,6 @@ vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
 
 const appUrl = 'app://renderer/index.html';
 const dataDir = process.env.BF_FLEET_DATA_DIR!;
-
-function invokeFrom(contents: FakeWebContents, channel: string, input?: unknown, frame: { url: string } = contents.mainFrame) {
-  const handler = fake.handlers.get(channel);
-  if (!handler) throw new Error(`no handler for ${channel}`);
-  return handler({ sender: contents, senderFrame: frame } as unknown as IpcMainInvokeEvent, input) as Promise<{ ok: boolean; error?: { kind: string } }>;
-}
 
 beforeAll(async () => {
   await import('../../electron/main/index');
@@ -87,7 +80,7 @@ describe('the Electron shell, run against a double of the electron module', () =
   });
 
   it('answers the app’s own frame', async () => {
-    const result = await invokeFrom(fake.windows[0]!.webContents, 'servers.list');
+    const result = await invokeFrom(fake, fake.windows[0]!.webContents, 'servers.list');
     expect(result).toEqual({ ok: true, value: [] });
   });
 
@@ -95,21 +88,21 @@ describe('the Electron shell, run against a double of the electron module', () =
     const ours = fake.windows[0]!.webContents;
     const stranger = new FakeWebContents(appUrl);
     const refusals = await Promise.all([
-      invokeFrom(stranger, 'servers.list'),
-      invokeFrom(ours, 'servers.list', undefined, { url: appUrl }), // a subframe: not the main frame object
-      invokeFrom(Object.assign(new FakeWebContents('https://evil.example/'), { id: ours.id }), 'servers.list'),
+      invokeFrom(fake, stranger, 'servers.list'),
+      invokeFrom(fake, ours, 'servers.list', undefined, { url: appUrl }), // a subframe: not the main frame object
+      invokeFrom(fake, Object.assign(new FakeWebContents('https://evil.example/'), { id: ours.id }), 'servers.list'),
     ]);
     for (const result of refusals) expect(result).toMatchObject({ ok: false, error: { kind: 'Forbidden' } });
   });
 
   it('refuses bad input before doing any work', async () => {
-    const result = await invokeFrom(fake.windows[0]!.webContents, 'servers.add', { name: 'x', url: 'http://10.0.0.1', password: 'sneaky' });
+    const result = await invokeFrom(fake, fake.windows[0]!.webContents, 'servers.add', { name: 'x', url: 'http://10.0.0.1', password: 'sneaky' });
     expect(result).toMatchObject({ ok: false, error: { kind: 'InvalidInput' } });
   });
 
   it('forwards core events to the window', async () => {
     const contents = fake.windows[0]!.webContents;
-    await invokeFrom(contents, 'servers.add', { name: 'cam-01', url: 'http://127.0.0.1:9' });
+    await invokeFrom(fake, contents, 'servers.add', { name: 'cam-01', url: 'http://127.0.0.1:9' });
     await vi.waitFor(() => expect(contents.sent.map(([c]) => c)).toContain('servers.changed'));
   });
 
@@ -139,9 +132,9 @@ describe('the Electron shell, run against a double of the electron module', () =
     try {
       const contents = fake.windows[0]!.webContents;
       const name = '<b>Lobby</b> & <a href="https://evil.example/">"HQ"</a>';
-      const added = (await invokeFrom(contents, 'servers.add', { name, url: fleet.urls[0]! })) as { ok: boolean; value?: { id: string } };
+      const added = (await invokeFrom(fake, contents, 'servers.add', { name, url: fleet.urls[0]! })) as { ok: boolean; value?: { id: string } };
       expect(added.ok).toBe(true);
-      await invokeFrom(contents, 'fleet.refresh', { serverIds: [added.value!.id] });
+      await invokeFrom(fake, contents, 'fleet.refresh', { serverIds: [added.value!.id] });
       await vi.waitFor(() => expect(fake.state.notifications).toHaveLength(1), { timeout: 10_000 });
       const shown = fake.state.notifications[0]!;
       if (process.platform === 'linux') {
