@@ -11,6 +11,14 @@ export interface GridKeyboardOptions {
   scrollToIndex: (index: number) => void;
 }
 
+const CONTROLS = 'button, input, select, textarea, a[href], summary, [role="button"], [role="checkbox"]';
+
+/** Was the key pressed on a control of its own, rather than on the grid itself? */
+function isOwnControl(event: KeyboardEvent): boolean {
+  const target = event.target;
+  return target instanceof Element && target !== event.currentTarget && target.closest(CONTROLS) !== null;
+}
+
 /**
  * The grid's active row and its keys: arrows, Page Up/Down and Home/End move (with Shift they
  * extend the selection), Space toggles, Enter opens the details, Ctrl/Cmd+A selects every
@@ -43,6 +51,9 @@ export function useGridKeyboard({ scroller, rowHeight, scrollToIndex }: GridKeyb
   }
 
   function onKeydown(event: KeyboardEvent): void {
+    // A control inside the grid (a header's sort button or checkbox, a row's checkbox) keeps its
+    // own Enter and Space: they press it, as on any button, and do not act on the active row.
+    if ((event.key === 'Enter' || event.key === ' ') && isOwnControl(event)) return;
     const at = activeIndex.value;
     const page = Math.max(1, Math.floor((scroller.value?.clientHeight ?? 300) / rowHeight.value) - 1);
     const step = (delta: number) => moveTo(at < 0 ? 0 : at + delta, event.shiftKey);

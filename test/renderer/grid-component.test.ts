@@ -4,6 +4,7 @@ import TheFleetGrid from '../../renderer/components/grid/TheFleetGrid.vue';
 import { useSelectionStore } from '../../renderer/stores/selection';
 import { useViewStore } from '../../renderer/stores/view';
 import { useOperationsStore } from '../../renderer/stores/operations';
+import { useUiStore } from '../../renderer/stores/ui';
 import { license, makeServer, makeStatus } from './fake-bridge';
 import { fakeLayout, mountWith, settle } from './mount';
 import { setup } from './setup';
@@ -46,6 +47,30 @@ describe('TheFleetGrid', () => {
     expect(rows[0]!.find('input[type=checkbox]').attributes('aria-label')).toBe('Select srv-00');
     expect(wrapper!.get('[role=columnheader] input').attributes('aria-label')).toBe('Select the 12 servers shown');
     expect(wrapper!.findAll('[role=columnheader]').map((h) => h.attributes('aria-sort')).filter(Boolean)).toContain('none');
+  });
+
+  it('leaves Enter and Space on header controls to the controls: no panel, no row toggled', async () => {
+    await mountGrid();
+    const selection = useSelectionStore();
+    const grid = wrapper!.get('[role=grid]');
+    await grid.trigger('keydown', { key: 'ArrowDown' }); // an active row that Space would toggle
+    const sortButton = wrapper!.findAll('[role=columnheader]').find((h) => h.text().startsWith('Name'))!.get('button');
+    const selectShown = wrapper!.get('[role=columnheader] input');
+    for (const [control, key] of [
+      [sortButton, 'Enter'],
+      [sortButton, ' '],
+      [selectShown, ' '],
+    ] as const) {
+      const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true });
+      control.element.dispatchEvent(event);
+      await settle();
+      expect(event.defaultPrevented, `${key} on ${control.element.tagName}`).toBe(false);
+      expect(selection.size).toBe(0);
+      expect(useUiStore().panelServerId).toBeNull();
+    }
+    // On the grid itself the keys still act on the active row.
+    await grid.trigger('keydown', { key: ' ' });
+    expect(selection.size).toBe(1);
   });
 
   it('sorts from the headers and says so with aria-sort', async () => {
