@@ -51,13 +51,13 @@ export class FleetPage {
   }
 
   chip(word: string): Locator {
-    return this.page.getByRole('group', { name: 'Show servers by state' }).getByRole('button', { name: new RegExp(`^${word}: \\d+$`) });
+    return this.page.getByRole('group', { name: 'Show servers by state' }).getByRole('button', { name: new RegExp(`^${word} [\\d,]+$`) });
   }
 
   /** The count a state chip shows. */
   async chipCount(word: string): Promise<number> {
     const label = (await this.chip(word).getAttribute('aria-label')) ?? '';
-    return Number(label.split(': ')[1]);
+    return Number(label.slice(word.length).replace(/[^\d]/g, ''));
   }
 
   async filter(text: string): Promise<void> {
