@@ -1,4 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StatusCache, VERSION_MAX_AGE_MS, versionIsStale } from '../../electron/core/status/status-cache';
 import { tempDir } from '../helpers/keyring';
 import type { LicenseInfo } from '../../electron/common/license';
@@ -60,6 +63,37 @@ describe('status cache', () => {
     expect(again.get('a')).toMatchObject({ license: valid, version: '0.30.5', reachability: 'online' });
     expect(again.get('b')).toMatchObject({ reachability: 'never', license: null, checkedAt: null });
     again.dispose();
+  });
+
+  it('tells listeners of changes a quarter second apart, but saves at most every five seconds while results arrive, and at once on flush', async () => {
+    const dir = await tempDir('bf-status-');
+    dirs.push(dir);
+    const file = join(dir.path, 'status.json');
+    const cache = await StatusCache.open(dir.path);
+    const heard: string[][] = [];
+    cache.onDidChange((ids) => heard.push(ids));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      // A refresh's answers arriving over three seconds: listeners hear every batch, the disk is left alone.
+      for (let i = 0; i < 12; i++) {
+        cache.record(`s${i}`, { license: valid });
+        await vi.advanceTimersByTimeAsync(250);
+      }
+      expect(heard.flat()).toEqual(Array.from({ length: 12 }, (_, i) => `s${i}`));
+      expect(existsSync(file)).toBe(false);
+      // Results still arriving after five seconds are saved then, without waiting for the end.
+      await vi.advanceTimersByTimeAsync(2000);
+      await vi.waitFor(() => expect(existsSync(file)).toBe(true));
+      expect(JSON.parse(await readFile(file, 'utf8')).statuses).toHaveLength(12);
+      // The end of an operation writes what is left at once.
+      cache.record('last', { license: valid });
+      await cache.flush();
+      expect(JSON.parse(await readFile(file, 'utf8')).statuses).toHaveLength(13);
+      expect(heard.flat()).toContain('last');
+    } finally {
+      vi.useRealTimers();
+      cache.dispose();
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import http from 'node:http';
 import type { z } from 'zod';
 import { BrainFrameError } from '../../common/errors';
@@ -22,18 +22,28 @@ export interface ClientOptions {
   tlsFingerprint?: string | null;
 }
 
-/** One instance for every server (creating one per server costs more than the request on a large fleet). */
-const transport: AxiosInstance = axios.create({
-  adapter: 'http',
-  maxRedirects: 0, // credentials must never follow a redirect to another origin
-  maxContentLength: MAX_BODY_BYTES,
-  maxBodyLength: MAX_BODY_BYTES,
-  responseType: 'text',
-  transformResponse: [(data: unknown) => data], // parse ourselves: non-JSON is a BadResponse, not a string
-  validateStatus: () => true,
-  httpAgent: new http.Agent({ keepAlive: false }),
-  proxy: false, // site networks: talk to the appliance directly, never through an environment proxy
-});
+/**
+ * One instance for every server (creating one per server costs more than the request on a large
+ * fleet). axios and what it pulls in (form-data, mime-db, proxy agents) are loaded on the first
+ * request, not at start-up: most command-line calls (list, add, keys) never send one.
+ */
+let transport: Promise<AxiosInstance> | null = null;
+function loadTransport(): Promise<AxiosInstance> {
+  transport ??= import('axios').then(({ default: axios }) =>
+    axios.create({
+      adapter: 'http',
+      maxRedirects: 0, // credentials must never follow a redirect to another origin
+      maxContentLength: MAX_BODY_BYTES,
+      maxBodyLength: MAX_BODY_BYTES,
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data], // parse ourselves: non-JSON is a BadResponse, not a string
+      validateStatus: () => true,
+      httpAgent: new http.Agent({ keepAlive: false }),
+      proxy: false, // site networks: talk to the appliance directly, never through an environment proxy
+    }),
+  );
+  return transport;
+}
 
 /**
  * One BrainFrame server's license API, spoken as BrainFrame's own clients speak it:
@@ -115,7 +125,7 @@ export class BrainFrameClient {
     signal?.addEventListener('abort', cancel, { once: true });
     if (signal?.aborted) abort.abort();
     try {
-      const response = await transport.request<string>({
+      const response = await (await loadTransport()).request<string>({
         baseURL: this.baseUrl,
         method,
         url: path,
@@ -179,7 +189,7 @@ export class BrainFrameClient {
   private transportError(err: unknown, timedOut: boolean, signal: AbortSignal | undefined): BrainFrameError {
     if (signal?.aborted) return BrainFrameError.of('Cancelled');
     if (timedOut) return BrainFrameError.of('Timeout', `no complete answer from ${this.baseUrl} within ${formatSeconds(this.timeoutMs)}`);
-    const cause = err instanceof AxiosError ? ((err.cause as Error | undefined) ?? err) : err;
+    const cause = isAxiosError(err) ? ((err.cause as Error | undefined) ?? err) : err;
     if (cause instanceof BrainFrameError) return cause; // a TLS verdict from the agent
     const code = (err as { code?: string }).code ?? (cause as { code?: string })?.code ?? '';
     // OS and TLS messages can quote the server's certificate (its names): printable text only.
@@ -206,6 +216,11 @@ const NETWORK_REASONS: Record<string, string> = {
   EPIPE: 'the connection was closed while sending',
   ERR_BAD_RESPONSE: 'the answer was cut off',
 };
+
+/** axios marks its errors so; `instanceof` would need the module loaded here. */
+function isAxiosError(err: unknown): err is Error & { cause?: unknown } {
+  return typeof err === 'object' && err !== null && (err as { isAxiosError?: unknown }).isAxiosError === true;
+}
 
 function parseErrorBody(data: string): z.output<typeof errorBodySchema> | null {
   try {

@@ -33,7 +33,15 @@ export interface CheckOutcome {
   error?: ErrorInfo | null;
 }
 
-const SAVE_DELAY_MS = 250;
+/** Changes reach listeners (the window) in batches this far apart. */
+const NOTIFY_DELAY_MS = 250;
+/**
+ * Saves happen at most this often while results arrive, and at the end of each operation
+ * (flush). Saving stringifies and writes every status, so saving per batch of results would
+ * take the event loop from the requests in flight on a large fleet; a crash loses at most
+ * this much of a cache the next refresh fills again.
+ */
+const SAVE_INTERVAL_MS = 5000;
 const KEPT_CHANGES = 10;
 
 /**
@@ -44,7 +52,9 @@ export class StatusCache implements Disposable {
   private readonly statuses = new Map<string, ServerStatus>();
   private readonly changed = new Emitter<string[]>();
   private saveTimer: NodeJS.Timeout | null = null;
-  private pending: string[] = [];
+  private notifyTimer: NodeJS.Timeout | null = null;
+  private unsaved = false;
+  private unannounced: string[] = [];
 
   private constructor(
     private readonly file: JsonFile<typeof fileSchema>,
@@ -59,7 +69,7 @@ export class StatusCache implements Disposable {
     return cache;
   }
 
-  /** Fires with the ids whose status changed, batched like the writes. */
+  /** Fires with the ids whose status changed, in batches a moment apart. */
   readonly onDidChange = this.changed.event;
 
   get(serverId: string): ServerStatus {
@@ -107,18 +117,18 @@ export class StatusCache implements Disposable {
     for (const id of serverIds) if (this.statuses.delete(id)) this.scheduleSave(id);
   }
 
-  /** Writes any batched change now (before exit, or when a test needs the file). */
+  /** Writes any change not saved yet now, and announces it (at the end of an operation, before exit, or when a test needs the file). */
   async flush(): Promise<void> {
+    this.announce();
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = null;
-    const ids = this.pending;
-    this.pending = [];
-    if (ids.length === 0) return;
+    if (!this.unsaved) return;
+    this.unsaved = false;
     try {
       await this.file.save({ version: 1, statuses: this.all() });
-    } finally {
-      // The statuses changed in memory whether or not the disk took them: the window must still hear of it.
-      this.changed.fire(ids);
+    } catch (err) {
+      this.unsaved = true; // the next save writes every status again
+      throw err;
     }
   }
 
@@ -129,8 +139,18 @@ export class StatusCache implements Disposable {
   }
 
   private scheduleSave(serverId: string): void {
-    this.pending.push(serverId);
-    this.saveTimer ??= setTimeout(() => void this.flush().catch((err) => onUnexpectedError('saving the status cache', err)), SAVE_DELAY_MS);
+    this.unsaved = true;
+    this.unannounced.push(serverId);
+    this.notifyTimer ??= setTimeout(() => this.announce(), NOTIFY_DELAY_MS);
+    this.saveTimer ??= setTimeout(() => void this.flush().catch((err) => onUnexpectedError('saving the status cache', err)), SAVE_INTERVAL_MS);
+  }
+
+  private announce(): void {
+    if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    this.notifyTimer = null;
+    const ids = this.unannounced;
+    this.unannounced = [];
+    if (ids.length > 0) this.changed.fire(ids);
   }
 }
 

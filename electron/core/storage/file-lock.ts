@@ -1,7 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { lock } from 'proper-lockfile';
 import { AppError } from '../../common/errors';
 import { onUnexpectedError } from '../../common/unexpected';
 import { storageError } from './durable-write';
@@ -44,6 +43,8 @@ async function acquire(path: string): Promise<() => Promise<void>> {
   const deadline = Date.now() + WAIT_MS;
   for (let attempt = 0; ; attempt++) {
     try {
+      // Loaded when first needed: a command that only reads the data folder never takes a lock.
+      const { lock } = await import('proper-lockfile');
       return await lock(path, {
         realpath: false, // the file itself may not exist yet
         stale: STALE_MS,
