@@ -77,6 +77,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`| head`) closes the pipe: stop quietly, as other command-line tools
+// do, instead of crashing on EPIPE with a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(process.exitCode ?? 0);
+});
+
 // No process.exit(): the exit status is set and the process ends once output is flushed, which
 // also proves nothing (timer, socket, keychain connection) is left running.
 void main(process.argv.slice(2)).then((status) => {

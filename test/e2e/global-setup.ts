@@ -6,47 +6,15 @@
  * the selection without parsing it. A missing or stale build is rebuilt; a failed build fails the run.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { staleBuildReason as staleBuildIn } from '../../scripts/build-freshness.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
-/** What the build reads: the app's own code and what decides how it is bundled. */
-const SOURCES = ['electron', 'renderer', 'electron.vite.config.ts', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.web.json'];
-/** What the e2e tests load from the build: one file per electron-vite target. */
-const OUTPUTS = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
-
-/** The newest change under `path`: a file, or a folder (which changes when a file in it is added, removed or renamed); null when absent. */
-function newest(path: string): { path: string; mtimeMs: number } | null {
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch {
-    return null;
-  }
-  let found = { path, mtimeMs: stat.mtimeMs };
-  if (!stat.isDirectory()) return found;
-  for (const entry of readdirSync(path)) {
-    const candidate = newest(join(path, entry));
-    if (candidate && candidate.mtimeMs > found.mtimeMs) found = candidate;
-  }
-  return found;
-}
-
 /** Why the build in out/ cannot be used as it is, or null when it is newer than every source. */
 export function staleBuildReason(root = ROOT): string | null {
-  let oldestOutput = Infinity;
-  for (const output of OUTPUTS) {
-    const built = newest(join(root, output));
-    if (!built) return `${output} is missing`;
-    oldestOutput = Math.min(oldestOutput, built.mtimeMs);
-  }
-  for (const source of SOURCES) {
-    const changed = newest(join(root, source));
-    if (changed && changed.mtimeMs > oldestOutput) return `${relative(root, changed.path)} changed after the last build`;
-  }
-  return null;
+  return staleBuildIn(root);
 }
 
 export default function setup(): void {

@@ -1,0 +1,49 @@
+// Whether the build in out/ is newer than every source it is made from: the e2e tests and
+// `npm run cli` use it when it is, instead of testing or running code that no longer exists.
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+/** What the whole build reads: the app's own code and what decides how it is bundled. */
+export const APP_SOURCES = ['electron', 'renderer', 'electron.vite.config.ts', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.web.json'];
+/** One file per electron-vite target. */
+export const APP_OUTPUTS = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
+/** What the command line's bundle is made from (no renderer). */
+export const CLI_SOURCES = ['electron', 'electron.vite.config.ts', 'package.json', 'package-lock.json', 'tsconfig.json'];
+export const CLI_OUTPUTS = ['out/main/cli.js'];
+
+/** The newest change under `path`: a file, or a folder (which changes when a file in it is added, removed or renamed); null when absent. */
+function newest(path) {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    return null;
+  }
+  let found = { path, mtimeMs: stat.mtimeMs };
+  if (!stat.isDirectory()) return found;
+  for (const entry of readdirSync(path)) {
+    const candidate = newest(join(path, entry));
+    if (candidate && candidate.mtimeMs > found.mtimeMs) found = candidate;
+  }
+  return found;
+}
+
+/**
+ * Why the build in `root`/out cannot be used as it is, or null when its outputs are newer than every source.
+ * @param {string} root
+ * @param {{ sources?: string[], outputs?: string[] }} [parts]
+ * @returns {string | null}
+ */
+export function staleBuildReason(root, { sources = APP_SOURCES, outputs = APP_OUTPUTS } = {}) {
+  let oldestOutput = Infinity;
+  for (const output of outputs) {
+    const built = newest(join(root, output));
+    if (!built) return `${output} is missing`;
+    oldestOutput = Math.min(oldestOutput, built.mtimeMs);
+  }
+  for (const source of sources) {
+    const changed = newest(join(root, source));
+    if (changed && changed.mtimeMs > oldestOutput) return `${relative(root, changed.path)} changed after the last build`;
+  }
+  return null;
+}
