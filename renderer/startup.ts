@@ -32,7 +32,7 @@ export function startApp(storage: Storage | null = globalThis.localStorage ?? nu
     bf.on('status.changed', (changed) => servers.applyStatuses(changed)),
     bf.on('servers.changed', () => void servers.reloadServers().catch((err) => notices.fail(err, 'Could not reload the servers'))),
     bf.on('keys.changed', () => void keys.load().catch((err) => notices.fail(err, 'Could not reload the keys'))),
-    bf.on('fleet.progress', (event) => operations.onProgress(event)),
+    bf.on('fleet.progress', (batch) => batch.forEach((event) => operations.onProgress(event))),
     bf.on('fleet.done', (summary) => operations.onDone(summary)),
     bf.on('menu.command', (command) => runCommand(command)),
   ];

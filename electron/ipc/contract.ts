@@ -90,8 +90,12 @@ export interface Commands {
 
 /** Every main → renderer event. */
 export interface Events {
-  /** A server of a running operation started or finished. */
-  'fleet.progress': ProgressEvent;
+  /**
+   * Servers of running operations that started or finished, oldest first: batched (at most one
+   * message every PROGRESS_BATCH_MS), so a fleet of thousands does not send the window thousands
+   * of messages a second.
+   */
+  'fleet.progress': ProgressEvent[];
   /** An operation finished (or was cancelled): one summary. */
   'fleet.done': OperationSummary;
   /** Statuses that changed, from any operation or the background refresh. */

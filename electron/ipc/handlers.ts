@@ -11,6 +11,10 @@ import { DisposableStore, Emitter, type Disposable } from '../common/events';
 import { COMMAND_CHANNELS, type CommandChannel, type EventChannel, type Events, type Input, type Output, type Result } from './contract';
 import { INPUT_SCHEMAS } from './schemas';
 import { excerpt } from '../common/text';
+import type { ProgressEvent } from '../common/types';
+
+/** Progress reaches the window at most this often (20 messages a second), each message a batch. */
+export const PROGRESS_BATCH_MS = 50;
 
 /** What only the desktop shell can do, passed in so the handlers run anywhere (tests, browser e2e). */
 export interface HostServices {
@@ -88,20 +92,37 @@ export class IpcHandlers implements Disposable {
 
   dispose(): void {
     this.cancelAll();
+    if (this.progressTimer) clearTimeout(this.progressTimer);
     this.subscriptions.dispose();
     this.events.dispose();
+  }
+
+  private sendProgress(): void {
+    if (this.progressTimer) clearTimeout(this.progressTimer);
+    this.progressTimer = null;
+    const batch = this.progressBatch;
+    this.progressBatch = [];
+    if (batch.length > 0) this.emit('fleet.progress', batch);
   }
 
   private emit<E extends EventChannel>(channel: E, payload: Events[E]): void {
     this.events.fire({ channel, payload } as EmittedEvent);
   }
 
+  /** Progress not sent yet, and the timer that sends it. */
+  private progressBatch: ProgressEvent[] = [];
+  private progressTimer: ReturnType<typeof setTimeout> | null = null;
+
   private track(op: Operation): { operationId: string; counts: Operation['counts'] } {
     this.operations.set(op.id, op);
-    op.onDidProgress((event) => this.emit('fleet.progress', event));
+    op.onDidProgress((event) => {
+      this.progressBatch.push(event);
+      this.progressTimer ??= setTimeout(() => this.sendProgress(), PROGRESS_BATCH_MS);
+    });
     void op.done.then(
       (summary) => {
         this.operations.delete(op.id);
+        this.sendProgress(); // the last servers' progress before the summary that follows it
         this.emit('fleet.done', summary);
       },
       () => this.operations.delete(op.id),

@@ -24,12 +24,12 @@ describe('operations store', () => {
     expect(main.callsTo('fleet.apply')).toEqual([{ keyId: 'key-1', serverIds: ['a', 'b', 'c'] }]);
     expect(ops.running).toMatchObject({ id: 'op-7', kind: 'apply', keyLabel: 'Key one' });
 
-    main.emit('fleet.progress', { type: 'started', operationId: 'op-7', serverId: 'a', counts: { ...counts(0), running: 1 } });
+    main.emit('fleet.progress', [{ type: 'started', operationId: 'op-7', serverId: 'a', counts: { ...counts(0), running: 1 } }]);
     expect(ops.live.get('a')).toEqual({ state: 'running', label: 'applying…' });
-    main.emit('fleet.progress', finished('op-7', result('a')));
-    main.emit('fleet.progress', finished('op-7', result('b', 'UnauthorizedError'), counts(2, 1)));
+    main.emit('fleet.progress', [finished('op-7', result('a'))]);
+    main.emit('fleet.progress', [finished('op-7', result('b', 'UnauthorizedError'), counts(2, 1))]);
     // Another window's operation is not ours.
-    main.emit('fleet.progress', finished('op-other', result('z')));
+    main.emit('fleet.progress', [finished('op-other', result('z'))]);
     expect(ops.live.get('b')).toEqual({ state: 'failed', label: 'Wrong username or password' });
     expect(ops.live.has('z')).toBe(false);
     expect(ops.running!.counts).toEqual(counts(2, 1));
@@ -47,7 +47,7 @@ describe('operations store', () => {
     const ops = useOperationsStore();
     main.on('fleet.refresh', async () => {
       // The main process reports progress, and even the end, before its answer arrives.
-      main.emit('fleet.progress', finished('op-fast', result('a')));
+      main.emit('fleet.progress', [finished('op-fast', result('a'))]);
       main.emit('fleet.done', summaryOf({ id: 'op-fast', kind: 'refresh', key: null, results: [result('a')] }));
       return { operationId: 'op-fast', counts: counts(0, 0, 1) };
     });

@@ -1,0 +1,62 @@
+/**
+ * The anchor every fleet figure is compared with: a bare Node `http` pool over the same servers
+ * with the same concurrency, in the same run. No library, no keep-alive, no retries: one request
+ * per server, its JSON parsed and dropped, the next request sent the moment one answers. This is
+ * the runtime's own limit for the job; our figures are printed as a ratio to it.
+ */
+import http from 'node:http';
+
+export interface AnchorRequest {
+  method?: 'GET' | 'PUT';
+  path: string;
+  body?: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/**
+ * Milliseconds to send the requests to every URL with at most `concurrency` servers in hand at
+ * once; several requests to one server go out together, as a first refresh reads license and version.
+ */
+export function barePool(urls: readonly string[], concurrency: number, ...requests: AnchorRequest[]): Promise<number> {
+  const began = performance.now();
+  let next = 0;
+  let active = 0;
+  return new Promise((resolve) => {
+    const pump = () => {
+      while (active < concurrency && next < urls.length) {
+        active++;
+        const url = urls[next++]!;
+        void Promise.all(requests.map((request) => one(url, request))).finally(() => {
+          active--;
+          if (next >= urls.length && active === 0) resolve(performance.now() - began);
+          else pump();
+        });
+      }
+    };
+    pump();
+  });
+}
+
+function one(url: string, request: AnchorRequest): Promise<void> {
+  return new Promise((resolve) => {
+    const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
+    if (request.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(request.body));
+    const req = http.request(new URL(request.path, url), { method: request.method ?? 'GET', headers, agent: false, timeout: request.timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        try {
+          JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          // dropped all the same: the anchor measures the transport, not the answers
+        }
+        resolve();
+      });
+      res.on('error', () => resolve());
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve());
+    req.end(request.body);
+  });
+}
