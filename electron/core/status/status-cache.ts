@@ -54,6 +54,8 @@ export class StatusCache implements Disposable {
   private saveTimer: NodeJS.Timeout | null = null;
   private notifyTimer: NodeJS.Timeout | null = null;
   private unsaved = false;
+  /** The save under way (started by the timer or a flush), so a flush never returns before it ends. */
+  private saving: Promise<void> = Promise.resolve();
   private unannounced: string[] = [];
 
   private constructor(
@@ -122,10 +124,16 @@ export class StatusCache implements Disposable {
     this.announce();
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = null;
-    if (!this.unsaved) return;
+    if (!this.unsaved) {
+      // Nothing new, but a save the timer started may still be writing: the caller (closing the
+      // core, removing its folder) must not go on before it has finished. Its failure was reported.
+      await this.saving.catch(() => undefined);
+      return;
+    }
     this.unsaved = false;
+    this.saving = this.file.save({ version: 1, statuses: this.all() });
     try {
-      await this.file.save({ version: 1, statuses: this.all() });
+      await this.saving;
     } catch (err) {
       this.unsaved = true; // the next save writes every status again
       throw err;
