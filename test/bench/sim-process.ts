@@ -12,11 +12,12 @@ export interface SimProcess {
  * does not share its event loop with the servers it measures.
  */
 export async function startSimProcess(options: { port: number; count: number; latencyMs?: number; state?: string; faults?: Map<number, Fault> }): Promise<SimProcess> {
-  const args = ['tsx', 'test/sim/main.ts', '--port', String(options.port), '--count', String(options.count)];
+  // Node itself, not npx: a stop must reach the process that holds the ports (npx does not pass SIGTERM on).
+  const args = ['--import', 'tsx', 'test/sim/main.ts', '--port', String(options.port), '--count', String(options.count)];
   if (options.latencyMs) args.push('--latency-ms', String(options.latencyMs));
   if (options.state) args.push('--state', options.state);
   for (const [index, fault] of options.faults ?? []) args.push('--fault', `${index}=${fault}`);
-  const child: ChildProcess = spawn('npx', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const urls: string[] = [];
   await new Promise<void>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
