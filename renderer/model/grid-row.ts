@@ -20,7 +20,7 @@ export interface GridRow {
   health: LicenseHealth;
   reach: Reach;
   authFailed: boolean;
-  /** The license shown is from an older read (the server is offline or stale): grey it, say its age. */
+  /** The license shown is from an older read (the server is offline or stale): say its age, with a clock. */
   licenseAged: boolean;
   /** "as of 3 h ago", or '' when the license is current. */
   licenseAsOf: string;
