@@ -87,6 +87,7 @@ describe('accessibility (axe-core, WCAG 2.2 A/AA, light and dark)', () => {
       { open: () => ui.button('Export CSV').click(), name: 'Export the grid as CSV' },
       { open: () => ui.button(/^Keys \d+$/).click(), name: 'License keys' },
       { open: () => ui.button('Settings').click(), name: 'Settings' },
+      { open: () => ui.button('Keyboard shortcuts').click(), name: 'Keyboard shortcuts' },
       { open: () => ui.button('Remove…').first().click(), name: /^Remove \d+ servers?\?$/ },
       { open: () => ui.button('Apply key…').click(), name: /^Apply a key to \d+ servers?$/ },
     ];
