@@ -25,7 +25,7 @@ export const THEMES = ['light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
 
 /** One violation per element, as a line a reader can act on. */
-export function describeViolations(results: Pick<AxeResults, 'violations'>): string[] {
+function describeViolations(results: Pick<AxeResults, 'violations'>): string[] {
   return results.violations.flatMap((v: Result) =>
     v.nodes.map((node) => `${v.id} (${v.impact ?? 'unknown impact'}) at ${node.target.join(' ')}: ${(node.failureSummary ?? v.help).replace(/\s+/g, ' ').trim()}`),
   );
