@@ -3,24 +3,12 @@
  * violations at any impact. Each state is reached the way a user reaches it; adding a state is
  * one `await expectAccessible(page, '<name>')` where the app shows it.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { closeBrowser, launchApp, type E2eApp } from './harness';
+import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './accessibility';
-import { seedFleet, type SeededServer } from './fixtures';
-import { FleetPage } from './fleet-page';
-import type { Fleet } from '../sim/fleet';
+import { fleetSessions, type SeededServer } from './fixtures';
 import { mintKey, utcDateFromToday } from '../sim/keys';
 
-let app: E2eApp | null = null;
-let fleet: Fleet | null = null;
-
-afterEach(async () => {
-  await app?.close();
-  await fleet?.close();
-  app = null;
-  fleet = null;
-});
-afterAll(() => closeBrowser());
+const sessions = fleetSessions();
 
 const ADMIN = { username: 'admin', password: 'correct horse' };
 
@@ -39,22 +27,16 @@ const MIXED: SeededServer[] = [
 
 describe('accessibility (axe-core, WCAG 2.2 A/AA, light and dark)', () => {
   it('has no violations in the grid, its menus, the side panel, every dialog, a running operation and the summary', async () => {
-    app = await launchApp({
-      seed: async (core) => {
-        const seeded = await seedFleet(core, MIXED);
-        fleet = seeded.fleet;
-        await core.vault.addText(mintKey({ maxStreams: 8 }), 'Customer 2027');
-      },
+    const { app, fleet, ui } = await sessions.start(MIXED, async (core) => {
+      await core.vault.addText(mintKey({ maxStreams: 8 }), 'Customer 2027');
     });
     const { page } = app;
-    const ui = new FleetPage(page);
-    await ui.ready();
     await expectAccessible(page, 'grid before the first check');
 
     // A first read, then "Gone" drops off the network: its last known license is shown with its age.
     await ui.button('Refresh all').click();
     await ui.waitForSummary();
-    await fleet!.servers[MIXED.findIndex((s) => s.name === 'Gone')]!.setFault('refuse');
+    await fleet.servers[MIXED.findIndex((s) => s.name === 'Gone')]!.setFault('refuse');
     await ui.dismissSummary();
     await ui.button('Refresh all').click();
     await ui.waitForSummary();
@@ -112,7 +94,7 @@ describe('accessibility (axe-core, WCAG 2.2 A/AA, light and dark)', () => {
     await importer.waitFor({ state: 'detached' });
 
     // A running operation: every server answers slowly, so it is still under way while checked.
-    for (const server of fleet!.servers) server.setLatency(30_000);
+    for (const server of fleet.servers) server.setLatency(30_000);
     await ui.button('Refresh all').click();
     await ui.progress.waitFor();
     await expectAccessible(page, 'operation in progress');

@@ -4,25 +4,13 @@
  * failures; the shortcuts' help and remove. Not one mouse or pointer event reaches the page (the
  * test counts them), and after every step the focus is somewhere a keyboard user can act from.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { closeBrowser, launchApp, type E2eApp } from './harness';
 import { expectAccessible } from './accessibility';
-import { seedFleet, type SeededServer } from './fixtures';
-import { FleetPage } from './fleet-page';
-import type { Fleet } from '../sim/fleet';
+import { fleetSessions, type SeededServer } from './fixtures';
 import { mintKey } from '../sim/keys';
 
-let app: E2eApp | null = null;
-let fleet: Fleet | null = null;
-
-afterEach(async () => {
-  await app?.close();
-  await fleet?.close();
-  app = null;
-  fleet = null;
-});
-afterAll(() => closeBrowser());
+const sessions = fleetSessions();
 
 /** What has the focus: its role and accessible name as a user would hear them, roughly. */
 function focused(page: Page): Promise<string> {
@@ -53,22 +41,17 @@ const SERVERS: SeededServer[] = [
 
 describe('keyboard only', () => {
   it('filters, sorts, selects, opens the details, applies, cancels, reads the summary and retries, with no mouse', async () => {
-    app = await launchApp({
-      seed: async (core) => {
-        const seeded = await seedFleet(core, SERVERS);
-        fleet = seeded.fleet;
-        await core.vault.addText(mintKey({ maxStreams: 8 }), 'Customer 2027');
-        await core.settings.update({ concurrency: 1 });
-      },
+    const { app, fleet, ui } = await sessions.start(SERVERS, async (core) => {
+      await core.vault.addText(mintKey({ maxStreams: 8 }), 'Customer 2027');
+      await core.settings.update({ concurrency: 1 });
     });
     const { page } = app;
+    // Counts every mouse and pointer event from here on (the app has only loaded so far).
     await page.evaluate(() => {
       const w = window as unknown as { pointerEvents: number };
       w.pointerEvents = 0;
       for (const type of ['mousedown', 'mouseup', 'pointerdown', 'pointerup', 'dblclick', 'contextmenu']) window.addEventListener(type, () => w.pointerEvents++, true);
     });
-    const ui = new FleetPage(page);
-    await ui.ready();
 
     // Find: Ctrl+F, type, Enter goes to the grid.
     await page.keyboard.press('Control+f');
@@ -131,12 +114,12 @@ describe('keyboard only', () => {
     expect(await ui.summary.textContent()).toContain('not done (cancelled)');
 
     // Retry the failures: the focus goes to Cancel while it runs, to the summary when it is done.
-    for (const server of fleet!.servers) server.setLatency(0);
+    for (const server of fleet.servers) server.setLatency(0);
     await tabTo(page, /^button Retry failed \(\d\)$/);
     await page.keyboard.press('Enter');
     await expect.poll(() => focused(page), { timeout: 15_000 }).toMatch(/^h2 Applied key “Customer 2027” to \d of \d servers$/);
     // North 3 and North 2 were selected (the first two rows, sorted by name descending); North 1 was not.
-    expect(fleet!.servers.map((s) => s.license().state)).toEqual(['missing', 'valid', 'valid', 'missing']);
+    expect(fleet.servers.map((s) => s.license().state)).toEqual(['missing', 'valid', 'valid', 'missing']);
 
     // Esc closes the summary and the focus is back in the grid.
     await page.keyboard.press('Escape');
@@ -174,6 +157,11 @@ describe('keyboard only', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('details.menu').getAttribute('open')).toBeNull();
     expect(await focused(page)).toBe('summary Columns');
+    // …and when the focus leaves it.
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('details.menu').getAttribute('open')).toBe('');
+    await page.keyboard.press('Shift+Tab');
+    await expect.poll(() => page.locator('details.menu').getAttribute('open')).toBeNull();
 
     expect(await page.evaluate(() => (window as unknown as { pointerEvents: number }).pointerEvents)).toBe(0);
   });
