@@ -163,6 +163,17 @@ describe('keyboard only', () => {
     await page.keyboard.press('Shift+Tab');
     await expect.poll(() => page.locator('details.menu').getAttribute('open')).toBeNull();
 
+    // Remove for real from the keyboard: Delete, then the dialog's Remove; the Remove… button that
+    // opened it is disabled now (nothing selected), so the focus goes back to the grid.
+    await tabTo(page, /^grid Servers$/);
+    await page.keyboard.press('Delete');
+    await remove.waitFor();
+    await tabTo(page, /^button Remove 2 servers$/);
+    await page.keyboard.press('Enter');
+    await remove.waitFor({ state: 'detached' });
+    expect(app.core.registry.list().map((s) => s.name)).toEqual(['North 1', 'South 1']);
+    await expect.poll(() => focused(page)).toBe('grid Servers');
+
     expect(await page.evaluate(() => (window as unknown as { pointerEvents: number }).pointerEvents)).toBe(0);
   });
 });
