@@ -1,7 +1,8 @@
 /**
  * axe-core over every main state of the app, light and dark, on a mixed fleet: zero WCAG 2.2 A/AA
  * violations at any impact. Each state is reached the way a user reaches it; adding a state is
- * one `await expectAccessible(page, '<name>')` where the app shows it.
+ * one `await expectAccessible(page, '<name>')` where the app shows it (a dialog: add it to
+ * `dialogs` below, or pass `{ within: 'dialog[open]' }`).
  */
 import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './accessibility';
@@ -77,7 +78,7 @@ describe('accessibility (axe-core, WCAG 2.2 A/AA, light and dark)', () => {
       await d.open();
       const dialog = page.getByRole('dialog', { name: d.name });
       await dialog.waitFor();
-      await expectAccessible(page, `dialog: ${d.name}`);
+      await expectAccessible(page, `dialog: ${d.name}`, { within: 'dialog[open]' });
       await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'detached' });
     }
@@ -89,7 +90,7 @@ describe('accessibility (axe-core, WCAG 2.2 A/AA, light and dark)', () => {
     const csv = ['name,url,site', 'Kiosk 1,http://10.0.0.11,Mall', 'Broken,ftp://10.0.0.13,Mall', 'Short row'].join('\n');
     await importer.getByLabel('Choose a CSV file to preview').setInputFiles({ name: 'servers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await expect.poll(() => importer.getByRole('status').textContent()).toBe('1 ready, 2 refused');
-    await expectAccessible(page, 'CSV import preview');
+    await expectAccessible(page, 'CSV import preview', { within: 'dialog[open]' });
     await page.keyboard.press('Escape');
     await importer.waitFor({ state: 'detached' });
 
@@ -100,5 +101,16 @@ describe('accessibility (axe-core, WCAG 2.2 A/AA, light and dark)', () => {
     await expectAccessible(page, 'operation in progress');
     await ui.progress.getByRole('button', { name: 'Cancel' }).click();
     await ui.waitForSummary();
+
+    // The check itself can fail: a faint line planted in the page is reported, whole page or within.
+    await page.evaluate(() => {
+      const faint = document.createElement('p');
+      faint.textContent = 'Planted: grey on white';
+      faint.style.color = '#b0b0b0';
+      faint.style.background = '#ffffff';
+      document.querySelector('main')!.append(faint);
+    });
+    await expect(expectAccessible(page, 'a planted fault', { themes: ['light'] })).rejects.toThrow(/\[light\] color-contrast \(serious\) at .*insufficient color contrast/);
+    await expect(expectAccessible(page, 'a planted fault', { themes: ['light'], within: 'main' })).rejects.toThrow(/color-contrast/);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * axe-core (Deque) in the browser tests: `await expectAccessible(page, 'apply preview')` checks
- * the page as it is now against the WCAG 2.x A and AA rules, in the light and the dark theme, and
+ * axe-core (Deque) in the browser tests: `await expectAccessible(page, 'overview')` checks
+ * the page as it is now (`{ within: 'dialog[open]' }` for a dialog over a page already checked) against the WCAG 2.x A and AA rules, in the light and the dark theme, and
  * fails with a readable list of what is wrong. axe's source is evaluated through the DevTools
  * protocol, which the app's Content-Security-Policy does not govern: the policy stays as strict
  * as the app ships it.
@@ -31,14 +31,31 @@ function describeViolations(results: Pick<AxeResults, 'violations'>): string[] {
   );
 }
 
-async function runAxe(page: Page): Promise<AxeResults> {
+async function runAxe(page: Page, within: string | null): Promise<AxeResults> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
   const options: RunOptions = {
     runOnly: { type: 'tag', values: WCAG_TAGS },
     rules: Object.fromEntries(Object.keys(DISABLED_RULES).map((id) => [id, { enabled: false }])),
     resultTypes: ['violations'],
   };
-  return page.evaluate((opts) => (window as unknown as { axe: { run(context: Document, options: RunOptions): Promise<AxeResults> } }).axe.run(document, opts), options);
+  return page.evaluate(
+    ([selector, opts]) => {
+      const axe = (window as unknown as { axe: { run(context: Document | { include: string[] }, options: RunOptions): Promise<AxeResults> } }).axe;
+      return axe.run(selector ? { include: [selector] } : document, opts);
+    },
+    [within, options] as const,
+  );
+}
+
+export interface AccessibleOptions {
+  /** The themes to check in; both by default. */
+  themes?: readonly Theme[];
+  /**
+   * Check only what this selector finds, for a state that adds one part to a page already
+   * checked as a whole (a modal dialog: 'dialog[open]'). Page-wide rules (landmarks, title,
+   * language) run only without it.
+   */
+  within?: string;
 }
 
 /**
@@ -46,14 +63,14 @@ async function runAxe(page: Page): Promise<AxeResults> {
  * prefers-color-scheme the renderer follows), and throws listing every violation at any impact.
  * The page is left in the light theme.
  */
-export async function expectAccessible(page: Page, state: string, themes: readonly Theme[] = THEMES): Promise<void> {
+export async function expectAccessible(page: Page, state: string, { themes = THEMES, within }: AccessibleOptions = {}): Promise<void> {
   const problems: string[] = [];
   try {
     for (const theme of themes) {
       await page.emulateMedia({ colorScheme: theme });
       // Let transitions and the theme's repaint settle before colours are measured.
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-      for (const line of describeViolations(await runAxe(page))) problems.push(`[${theme}] ${line}`);
+      for (const line of describeViolations(await runAxe(page, within ?? null))) problems.push(`[${theme}] ${line}`);
     }
   } finally {
     await page.emulateMedia({ colorScheme: 'light' });

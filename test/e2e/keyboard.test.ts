@@ -146,7 +146,7 @@ describe('keyboard only', () => {
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await help.waitFor();
     expect(await help.textContent()).toContain('Ctrl+Shift+K');
-    await expectAccessible(page, 'keyboard shortcuts');
+    await expectAccessible(page, 'keyboard shortcuts', { within: 'dialog[open]' });
     await page.keyboard.press('Escape');
     await help.waitFor({ state: 'detached' });
 
