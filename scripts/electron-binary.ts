@@ -36,7 +36,7 @@ function executableName(platform = process.env.ELECTRON_INSTALL_PLATFORM || proc
 }
 
 /** A URL as it may be shown: any user name or password in it is removed. */
-export function withoutCredentials(url: string): string {
+function withoutCredentials(url: string): string {
   try {
     const parsed = new URL(url);
     parsed.username = '';
@@ -60,7 +60,7 @@ function waysOut(version: string, zip: string): string {
 }
 
 /** What the installer's failure output means, in one line, with no stack trace. */
-export function describeInstallFailure(output: string): string {
+function describeInstallFailure(output: string): string {
   const stderr = output.replace(/\/\/[^/@\s]*@/g, '//'); // never repeat a mirror's credentials
   if (/URL that includes credentials/.test(stderr)) return "Electron's downloader cannot use a mirror URL with a user name or password in it.";
   const http = /Response code (\d+) \(([^)]*)\)/.exec(stderr);

@@ -23,7 +23,7 @@ function step(name, command, args) {
 
 const onlyTests = extraArgs.length > 0; // `npm test -- test/unit/x.test.ts` runs just those tests
 if (!onlyTests) {
-  step('lint', 'npx', ['eslint', '.']);
+  step('lint (ESLint, then knip: unused files, exports and dependencies)', 'npm', ['run', '-s', 'lint']);
   step('typecheck', 'npm', ['run', '-s', 'typecheck']);
   step('build (the browser tests drive the built renderer)', 'npx', ['electron-vite', 'build']);
 }

@@ -5,7 +5,7 @@
 import { errorSummary } from './errors';
 import type { AuditAction, AuditEntry } from './types';
 
-export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
+const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'server.add': 'Added',
   'server.update': 'Edited',
   'server.remove': 'Removed',

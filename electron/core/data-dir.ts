@@ -5,7 +5,7 @@ import { onUnexpectedError } from '../common/unexpected';
 import { storageError } from './storage/durable-write';
 
 /** The app's name as Electron derives its `userData` folder from it (package.json productName). */
-export const APP_NAME = 'BrainFrame Fleet Licenses';
+const APP_NAME = 'BrainFrame Fleet Licenses';
 export const DATA_DIR_ENV = 'BF_FLEET_DATA_DIR';
 
 /**

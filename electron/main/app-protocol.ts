@@ -9,7 +9,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 
 export const APP_SCHEME = 'app';
-export const APP_HOST = 'renderer';
+const APP_HOST = 'renderer';
 /** The one page of the app. */
 export const APP_PAGE_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 /**

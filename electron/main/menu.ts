@@ -1,6 +1,9 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand } from '../ipc/contract';
 
+/** Commands whose keys the window handles (renderer/shortcuts.ts): the menu only shows them. */
+const WINDOW_HANDLES: ReadonlySet<MenuCommand> = new Set(['refresh-all', 'refresh-selected', 'select-all', 'focus-filter']);
+
 /**
  * The application menu with the usual shortcuts. Commands that act on the grid are sent to the
  * renderer, which owns the selection and dialogs.
@@ -10,6 +13,9 @@ export function menuTemplate(send: (command: MenuCommand) => void, platform: Nod
   const item = (label: string, command: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
     label,
     accelerator,
+    // The window handles these keys itself (renderer/shortcuts.ts), so they work without the menu
+    // too; registered here as well, one key press would run the command twice on Linux and Windows.
+    ...(WINDOW_HANDLES.has(command) ? { registerAccelerator: false } : {}),
     click: () => send(command),
   });
   return [

@@ -1,7 +1,7 @@
 import type { BrowserWindowConstructorOptions, Rectangle } from 'electron';
 
-export const DEFAULT_SIZE = { width: 1280, height: 800 };
-export const MIN_SIZE = { width: 900, height: 560 };
+const DEFAULT_SIZE = { width: 1280, height: 800 };
+const MIN_SIZE = { width: 900, height: 560 };
 
 /**
  * The main window's frame: size, title, colour. Its webPreferences (the security-relevant part) are

@@ -1,4 +1,5 @@
-import { computed, type Ref } from 'vue';
+import { computed, nextTick, type Ref } from 'vue';
+import { focusRegion } from '../regions';
 import type { GridRow } from '../model/grid-row';
 import { useGridStore } from '../stores/grid';
 import { useSelectionStore } from '../stores/selection';
@@ -22,7 +23,8 @@ function isOwnControl(event: KeyboardEvent): boolean {
 /**
  * The grid's active row and its keys: arrows, Page Up/Down and Home/End move (with Shift they
  * extend the selection), Space toggles, Enter opens the details, Ctrl/Cmd+A selects every
- * matching server, Esc closes the details or clears the selection. The active row is tracked by
+ * matching server, Esc closes the details or clears the selection. Delete, F6 and the other
+ * window shortcuts bubble on to shortcuts.ts. The active row is tracked by
  * id, so it survives sorting and filtering.
  */
 export function useGridKeyboard({ scroller, rowHeight, scrollToIndex }: GridKeyboardOptions) {
@@ -82,7 +84,11 @@ export function useGridKeyboard({ scroller, rowHeight, scrollToIndex }: GridKeyb
         else moveTo(0, false);
         break;
       case 'Enter':
-        if (activeId.value) ui.showPanel(activeId.value);
+        // Open the details and go there; F6 (or Esc, which also closes them) comes back.
+        if (activeId.value) {
+          ui.showPanel(activeId.value);
+          void nextTick(() => focusRegion('panel'));
+        }
         break;
       case 'Escape':
         if (ui.panelServerId) ui.showPanel(null);

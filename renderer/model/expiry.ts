@@ -7,7 +7,7 @@ import type { GridRow } from './grid-row';
 /** Past, or ending within this many days: the critical rung. */
 export const CRITICAL_WITHIN_DAYS = 7;
 /** Ending within this many days (and not critical): the warning rung. */
-export const WARNING_WITHIN_DAYS = 14;
+const WARNING_WITHIN_DAYS = 14;
 
 /**
  * - `critical`: past, or ending within 7 days;

@@ -22,7 +22,7 @@ export type SortSpec = { column: ColumnId; desc: boolean } | null;
 
 export const EMPTY_FILTERS: Filters = { text: '', chips: [], site: null, expiringWithin: null };
 
-export function matchesChip(row: GridRow, chip: Chip): boolean {
+function matchesChip(row: GridRow, chip: Chip): boolean {
   switch (chip) {
     case 'unreachable':
       return row.reach === 'offline';
@@ -70,7 +70,7 @@ export function isFiltering(filters: Filters): boolean {
 }
 
 /** Expired and invalid first, then expiring soonest, then by name. */
-export function attentionFirst(a: GridRow, b: GridRow): number {
+function attentionFirst(a: GridRow, b: GridRow): number {
   if (a.severity !== b.severity) return a.severity - b.severity;
   const x = a.expiryDays ?? Number.MAX_SAFE_INTEGER;
   const y = b.expiryDays ?? Number.MAX_SAFE_INTEGER;

@@ -20,7 +20,7 @@ export interface GridRow {
   health: LicenseHealth;
   reach: Reach;
   authFailed: boolean;
-  /** The license shown is from an older read (the server is offline or stale): grey it, say its age. */
+  /** The license shown is from an older read (the server is offline or stale): say its age, with a clock. */
   licenseAged: boolean;
   /** "as of 3 h ago", or '' when the license is current. */
   licenseAsOf: string;
@@ -58,15 +58,15 @@ export interface RowContext {
 }
 
 /** A check older than twice the refresh interval plus this is stale. */
-export const STALE_GRACE_MS = 5 * 60_000;
+const STALE_GRACE_MS = 5 * 60_000;
 /** With background refresh off, a check older than this is stale. */
-export const STALE_WITHOUT_REFRESH_MS = 24 * 3_600_000;
+const STALE_WITHOUT_REFRESH_MS = 24 * 3_600_000;
 
-export function staleAfterMs(refreshIntervalMinutes: number): number {
+function staleAfterMs(refreshIntervalMinutes: number): number {
   return refreshIntervalMinutes > 0 ? 2 * refreshIntervalMinutes * 60_000 + STALE_GRACE_MS : STALE_WITHOUT_REFRESH_MS;
 }
 
-export function reachOf(status: ServerStatus | undefined, ctx: RowContext): Reach {
+function reachOf(status: ServerStatus | undefined, ctx: RowContext): Reach {
   if (!status?.checkedAt || status.reachability === 'never') return 'never';
   if (status.reachability === 'offline') return 'offline';
   const age = ctx.now - Date.parse(status.checkedAt);

@@ -1,7 +1,10 @@
 /**
  * Shared set-ups for the browser tests: simulated fleets and the registry seeded to match.
  */
+import { afterAll, afterEach } from 'vitest';
 import type { FleetCore } from '../../electron/core/fleet-core';
+import { closeBrowser, launchApp, type E2eApp } from './harness';
+import { FleetPage } from './fleet-page';
 import type { SimServerOptions } from '../sim/server';
 import { startFleet, type Fleet } from '../sim/fleet';
 import { utcDateFromToday } from '../sim/keys';
@@ -59,4 +62,41 @@ function licenseFor(i: number): LicenseInfo {
     default:
       return { state: 'valid', terms: terms(40 + (i % 900)) };
   }
+}
+
+export interface FleetSession {
+  app: E2eApp;
+  fleet: Fleet;
+  ui: FleetPage;
+}
+
+/**
+ * For a test file whose tests each run the app over their own simulated fleet: `start` seeds the
+ * servers (then `extra`), launches the app and waits for the grid; each test's app and fleet are
+ * closed after it, the browser after the file.
+ */
+export function fleetSessions(): { start: (servers: SeededServer[], extra?: (core: FleetCore) => Promise<void>) => Promise<FleetSession> } {
+  let app: E2eApp | null = null;
+  let fleet: Fleet | null = null;
+  afterEach(async () => {
+    await app?.close();
+    await fleet?.close();
+    app = null;
+    fleet = null;
+  });
+  afterAll(() => closeBrowser());
+  return {
+    async start(servers, extra) {
+      const launched = await launchApp({
+        seed: async (core) => {
+          fleet = (await seedFleet(core, servers)).fleet;
+          await extra?.(core);
+        },
+      });
+      app = launched;
+      const ui = new FleetPage(launched.page);
+      await ui.ready();
+      return { app: launched, fleet: fleet!, ui };
+    },
+  };
 }

@@ -56,7 +56,7 @@ export class FleetPage {
 
   /** The count a state chip shows. */
   async chipCount(word: string): Promise<number> {
-    const label = (await this.chip(word).getAttribute('aria-label')) ?? '';
+    const label = ((await this.chip(word).textContent()) ?? '').trim();
     return Number(label.slice(word.length).replace(/[^\d]/g, ''));
   }
 

@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto';
 
 /** mulberry32: a 32-bit state generator, uniform in [0, 1). Plenty for test timings; not for secrets. */
-export function mulberry32(seed: number): () => number {
+function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

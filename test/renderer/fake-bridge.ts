@@ -30,7 +30,7 @@ export function makeServer(over: Partial<Server> = {}): Server {
 }
 
 /** A YYYY-MM-DD date `days` from today (local calendar, as the grid counts). */
-export function dayFromToday(days: number): string {
+function dayFromToday(days: number): string {
   const d = new Date();
   d.setDate(d.getDate() + days);
   const pad = (n: number) => String(n).padStart(2, '0');

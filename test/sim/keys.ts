@@ -66,7 +66,7 @@ export function utcDateFromToday(days: number): string {
   return todayUtc(d);
 }
 
-export function isIsoDate(text: string): boolean {
+function isIsoDate(text: string): boolean {
   if (!DATE_RE.test(text)) return false;
   const d = new Date(`${text}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;

@@ -173,7 +173,7 @@ function pyFloat(n: number): string {
   return Number.isInteger(n) ? `${n}.0` : String(n);
 }
 
-export function licenseInfoJson(info: LicenseInfo): string {
+function licenseInfoJson(info: LicenseInfo): string {
   const t = info.terms;
   const terms =
     t === null

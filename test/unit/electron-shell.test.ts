@@ -149,9 +149,13 @@ describe('the Electron shell, run against a double of the electron module', () =
   });
 
   it('sends menu commands to the renderer', () => {
-    const template = fake.state.menuTemplate as Array<{ label?: string; submenu?: Array<{ label?: string; accelerator?: string; click?: () => void }> }>;
-    const refresh = template.flatMap((m) => m.submenu ?? []).find((i) => i.label === 'Refresh All')!;
+    const template = fake.state.menuTemplate as Array<{ label?: string; submenu?: Array<{ label?: string; accelerator?: string; registerAccelerator?: boolean; click?: () => void }> }>;
+    const items = template.flatMap((m) => m.submenu ?? []);
+    const refresh = items.find((i) => i.label === 'Refresh All')!;
     expect(refresh.accelerator).toBe('F5');
+    // The window handles F5 itself: the menu shows the key but does not take it (one press, one refresh).
+    expect(refresh.registerAccelerator).toBe(false);
+    expect(items.find((i) => i.label === 'Add Server…')!.registerAccelerator).toBeUndefined();
     refresh.click!();
     expect(fake.windows[0]!.webContents.sent).toContainEqual(['menu.command', 'refresh-all']);
   });

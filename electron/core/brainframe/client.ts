@@ -11,7 +11,7 @@ import { excerpt } from '../../common/text';
 import type { Credentials } from '../../common/types';
 import { VerifyingHttpsAgent } from './tls-pin';
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface ClientOptions {
   baseUrl: string;

@@ -53,7 +53,7 @@ export async function readTextFile(path: string, rules: TextFileRules): Promise<
 }
 
 /** UTF-8 (with or without BOM), or UTF-16LE with BOM, which Windows PowerShell 5 and Excel write. */
-export function decodeText(bytes: Buffer): string | null {
+function decodeText(bytes: Buffer): string | null {
   if (bytes.subarray(0, 2).equals(UTF16LE_BOM)) return bytes.subarray(2).toString('utf16le');
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -19,10 +19,21 @@ function cell(children: VNodeArrayChildren | string, more: { class?: string | Re
   return h('div', { class: ['cell', more.class], role: 'gridcell', title: more.title }, children);
 }
 
+function icon(name: string): VNode {
+  return h('svg', { class: 'icon', 'aria-hidden': 'true' }, [h('use', { href: `#i-${name}` })]);
+}
+
 /** Icon, word and colour: never colour alone. */
 function badge(look: StateLook): VNode {
-  const icon = h('svg', { class: 'icon', 'aria-hidden': 'true' }, [h('use', { href: `#i-${look.icon}` })]);
-  return h('span', { class: ['badge', `tone-${look.tone}`] }, [icon, look.word]);
+  return h('span', { class: ['badge', `tone-${look.tone}`] }, [icon(look.icon), look.word]);
+}
+
+/**
+ * The age of a last known license, in words with a clock ("as of 3 h ago"): said, never told by
+ * fading the text below contrast.
+ */
+function asOf(row: GridRow): VNode | null {
+  return row.licenseAsOf ? h('span', { class: 'as-of' }, [icon('clock'), row.licenseAsOf]) : null;
 }
 
 /** Text that may be empty (a muted dash then), cut with an ellipsis where it does not fit. */
@@ -47,8 +58,8 @@ export const reachCell: CellRenderer = (row) => cell([badge(row.authFailed ? AUT
 
 export const licenseCell: CellRenderer = (row) =>
   cell(
-    [badge(HEALTH[row.health]), row.licenseAsOf ? h('span', { class: 'as-of' }, row.licenseAsOf) : null],
-    { class: { aged: row.licenseAged }, title: row.licenseAt ? `License read ${row.licenseAt}` : undefined },
+    [badge(HEALTH[row.health]), asOf(row)],
+    { title: row.licenseAt ? `License read ${row.licenseAt}` : undefined },
   );
 
 const EXPIRY_CLASS: Record<ExpiryRung, string> = { critical: 'tone-bad', warning: 'tone-warn', notice: 'tone-info', none: '', unknown: 'muted' };
@@ -60,8 +71,10 @@ export const expiryCell: CellRenderer = (row) =>
         row.expiryDate ? h('span', { class: 'date' }, row.expiryDate) : null,
         h('span', { class: EXPIRY_CLASS[expiryRung(row)] }, row.expiryText),
       ]),
+      // From the same older read: the clock marks it; the License cell says how old in words.
+      row.licenseAsOf ? h('span', { class: 'as-of' }, [icon('clock')]) : null,
     ],
-    { class: { aged: row.licenseAged }, title: row.expiryDate ? `${row.expiryDate} (${row.expiryText})` : undefined },
+    { title: row.expiryDate ? `${row.expiryDate} (${row.expiryText}${row.licenseAsOf ? `, ${row.licenseAsOf}` : ''})` : undefined },
   );
 
 export const streamsCell: CellRenderer = (row) => cell(String(row.maxStreams ?? NONE), { class: 'end num' });
