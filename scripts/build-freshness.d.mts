@@ -1,5 +1,3 @@
-export declare const APP_SOURCES: string[];
-export declare const APP_OUTPUTS: string[];
 export declare const CLI_SOURCES: string[];
 export declare const CLI_OUTPUTS: string[];
 export declare function staleBuildReason(root: string, parts?: { sources?: string[]; outputs?: string[] }): string | null;

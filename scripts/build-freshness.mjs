@@ -4,9 +4,9 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** What the whole build reads: the app's own code and what decides how it is bundled. */
-export const APP_SOURCES = ['electron', 'renderer', 'electron.vite.config.ts', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.web.json'];
+const APP_SOURCES = ['electron', 'renderer', 'electron.vite.config.ts', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.web.json'];
 /** One file per electron-vite target. */
-export const APP_OUTPUTS = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
+const APP_OUTPUTS = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
 /** What the command line's bundle is made from (no renderer). */
 export const CLI_SOURCES = ['electron', 'electron.vite.config.ts', 'package.json', 'package-lock.json', 'tsconfig.json'];
 export const CLI_OUTPUTS = ['out/main/cli.js'];

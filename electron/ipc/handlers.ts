@@ -14,7 +14,7 @@ import { excerpt } from '../common/text';
 import type { ProgressEvent } from '../common/types';
 
 /** Progress reaches the window at most this often (20 messages a second), each message a batch. */
-export const PROGRESS_BATCH_MS = 50;
+const PROGRESS_BATCH_MS = 50;
 
 /** What only the desktop shell can do, passed in so the handlers run anywhere (tests, browser e2e). */
 export interface HostServices {
