@@ -6,6 +6,23 @@ import { join } from 'node:path';
 
 const extraArgs = process.argv.slice(2);
 
+// Tests, their simulators and the browser may reach loopback only. On Linux the whole run happens in
+// a network namespace of its own whose one interface is lo (`unshare -n`, with a user namespace when
+// not root): no test, however wrong its address, can send a packet to any other machine.
+if (process.platform === 'linux' && !process.env.BF_TEST_NETNS) {
+  const isolate = process.getuid?.() === 0 ? ['-n'] : ['-r', '-n'];
+  const probe = spawnSync('unshare', [...isolate, 'sh', '-c', 'ip link set lo up'], { encoding: 'utf8' });
+  if (probe.status === 0) {
+    const inner = 'ip link set lo up && exec "$@"';
+    const isolated = spawnSync('unshare', [...isolate, 'sh', '-c', inner, 'sh', process.execPath, 'scripts/test.mjs', ...extraArgs], {
+      stdio: 'inherit',
+      env: { ...process.env, BF_TEST_NETNS: '1' },
+    });
+    process.exit(isolated.status ?? 1);
+  }
+  console.warn(`▶ network isolation unavailable (unshare ${isolate.join(' ')} with iproute2's ip: ${(probe.stderr || probe.error?.message || '').trim()}); the tests still address loopback only`);
+}
+
 // Tests talk to a real OS keychain: never the developer's own, a private one for this run.
 if (!process.env.BF_TEST_KEYRING) {
   const wrapped = spawnSync('node', ['scripts/with-keyring.mjs', 'node', 'scripts/test.mjs', ...extraArgs], { stdio: 'inherit' });

@@ -137,7 +137,7 @@ describe('a working session, with failures on purpose', () => {
     const keyFile = join(inputs.path, 'branch.key');
     await writeFile(keyFile, `${keys[1]}\n`);
     const csvFile = join(inputs.path, 'more.csv');
-    await writeFile(csvFile, `name,url,username,password\nYard,http://10.0.0.8,admin,${north.password}\n`);
+    await writeFile(csvFile, `name,url,username,password\nYard,http://127.0.0.1:9,admin,${north.password}\n`);
     const runs = [
       await cli(['servers', 'add', '--name', 'Gate', '--url', sims[0]!.url, '--username', 'admin', '--password-stdin'], `${north.password}\n`),
       await cli(['servers', 'add', '--name', 'Argv', '--url', 'http://10.0.0.6', '--username', 'admin', `--password=${south.password}`]),
