@@ -195,7 +195,7 @@ describe('help and version', () => {
     expect(tool.stdout).toContain('--data-dir DIR');
     expect(ver).toMatchObject({ code: 0, stdout: `${version}\n` });
     expect(group.code).toBe(0);
-    expect(group.stdout).toContain('bf-license servers import FILE.csv');
+    expect(group.stdout).toContain('bf-license servers import FILE [--sheet NAME]');
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('Usage:');
     expectInputError(unknown, /no command "frobnicate".*--help/);
@@ -351,18 +351,19 @@ describe('servers', () => {
         'name,url,site,username,password',
         `cam-01,${guarded.url},north,ops,${password}`,
         'cam-02,http://10.0.0.6:8000,south,,',
-        'cam-03,10.0.0.7,south,,',
+        'cam-03,10.0.0.7/admin,south,,',
         'cam-02,http://10.0.0.8,south,,',
         'cam-04,http://10.0.0.9,south,admin,',
       ].join('\r\n'),
     );
     const imported = await run(['servers', 'import', csv]);
     expect(imported.code, imported.stderr).toBe(1);
-    const lines = imported.stdout.trim().split('\n');
+    const [how, ...lines] = imported.stdout.trim().split('\n');
+    expect(how).toBe('Read as CSV separated by commas (,).');
     expect(lines[0]).toMatch(/^ROW\s+RESULT\s+NAME\s+URL\s+DETAIL$/);
     expect(lines[1]).toMatch(/^2\s+imported\s+cam-01\s+http:\/\/127\.0\.0\.1:\d+\s+site north, with credentials$/);
     expect(lines[2]).toMatch(/^3\s+imported\s+cam-02\s+http:\/\/10\.0\.0\.6:8000\s+site south$/);
-    expect(lines[3]).toMatch(/^4\s+refused\s+cam-03\s+10\.0\.0\.7\s+.*has no scheme/);
+    expect(lines[3]).toMatch(/^4\s+refused\s+cam-03\s+10\.0\.0\.7\/admin\s+.*has a path/);
     expect(lines[4]).toMatch(/^5\s+refused\s+cam-02\s+.*Row 3 of this file has the same name/);
     expect(lines[5]).toMatch(/^6\s+refused\s+cam-04\s+.*username but no password/);
     expect(lines[6]).toBe('2 imported, 3 refused.');
@@ -386,7 +387,7 @@ describe('servers', () => {
     await writeFile(unclosed, 'name,url\n"cam-07,http://10.0.0.12\n');
     const binary = join(files.path, 'photo.csv');
     await writeFile(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]));
-    expectInputError(await run(['servers', 'import', badHeader]), /cannot be imported.*columns this app does not know: "nom", "adresse"/);
+    expectInputError(await run(['servers', 'import', badHeader]), /cannot be imported.*has no address column/);
     expectInputError(await run(['servers', 'import', unclosed]), /cannot be imported.*not valid CSV/);
     expectInputError(await run(['servers', 'import', binary]), /not a text file/);
     expectInputError(await run(['servers', 'import', join(files.path, 'absent.csv')]), /“absent.csv” cannot be read/);

@@ -105,7 +105,7 @@ describe('a working session, with failures on purpose', () => {
     expect(await call('servers.test', { url: sims[2]!.url, credentials: pinned })).toMatchObject({ ok: false, error: { kind: 'TlsError' } });
     await ok('servers.test', { url: sims[0]!.url, credentials: north });
 
-    const csv = `name,url,site,username,password\nSouth,${sims[1]!.url},branch,${south.username},${south.password}\nBroken,10.0.0.7,branch,admin,${south.password}\nDead,${sims[3]!.url},branch,admin,${pinned.password}\nLeaky,http://admin:${pinned.password}@10.0.0.5,branch,,\n`;
+    const csv = `name,url,site,username,password\nSouth,${sims[1]!.url},branch,${south.username},${south.password}\nBroken,10.0.0.7/login,branch,admin,${south.password}\nDead,${sims[3]!.url},branch,admin,${pinned.password}\nLeaky,http://admin:${pinned.password}@10.0.0.5,branch,,\n`;
     expect(await ok('servers.previewCsv', { text: csv })).toMatchObject({ accepted: 2, refused: 2 });
     await ok('servers.importCsv', { text: csv });
     const ids = (await ok<{ id: string }[]>('servers.list')).map((s) => s.id);
