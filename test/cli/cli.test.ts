@@ -7,6 +7,7 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { version } from '../../package.json';
 import { KEYCHAIN_SERVICE_ENV } from '../../electron/core/secrets/secret-store';
@@ -392,7 +393,24 @@ describe('servers', () => {
     expectInputError(await run(['servers', 'import', binary]), /not a text file/);
     expectInputError(await run(['servers', 'import', join(files.path, 'absent.csv')]), /“absent.csv” cannot be read/);
     expect(json<unknown[]>(await run(['servers', 'list', '--json']))).toHaveLength(3);
-  });
+
+    // A workbook, on the sheet named; Excel's ";" CSV with its BOM; --sheet only for workbooks.
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('North').addRows([['Name', 'Host'], ['cam-10', '10.0.1.10']]);
+    book.addWorksheet('South').addRows([['Name', 'IP Address', 'Location'], ['cam-11', '10.0.1.11:8080', 'south']]);
+    const xlsx = join(files.path, 'fleet.xlsx');
+    await writeFile(xlsx, Buffer.from(await book.xlsx.writeBuffer()));
+    const south = await run(['servers', 'import', xlsx, '--sheet', 'South']);
+    expect(south.code, south.stderr).toBe(0);
+    expect(south.stdout.split('\n').slice(0, 3)).toEqual(['Read sheet “South” of 2: “North”, “South”.', 'Column “IP Address” read as url.', 'Column “Location” read as site.']);
+    expect(south.stdout).toMatch(/^2\s+imported\s+cam-11\s+http:\/\/10\.0\.1\.11:8080\s+site south, from 10\.0\.1\.11:8080$/m);
+    expectInputError(await run(['servers', 'import', xlsx, '--sheet', 'West']), /no sheet named “West”: its sheets are “North”, “South”/);
+    const semicolons = join(files.path, 'excel.csv');
+    await writeFile(semicolons, '\uFEFFname;url\r\ncam-12;10.0.1.12\r\n');
+    expect((await run(['servers', 'import', semicolons])).stdout).toMatch(/^Read as CSV separated by semicolons \(;\)\.\n/);
+    expectInputError(await run(['servers', 'import', semicolons, '--sheet', 'South']), /--sheet names a sheet of an .xlsx workbook/);
+    expect(json<{ name: string }[]>(await run(['servers', 'list', '--json'])).map((s) => s.name)).toEqual(['cam-01', 'cam-02', 'cam-05', 'cam-11', 'cam-12']);
+  }, 120_000); // many runs: room for a loaded machine
 
   it('says plainly when there is no OS keychain, and stores nothing', async () => {
     const { run, dir } = await workspace();
