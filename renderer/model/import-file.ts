@@ -22,8 +22,11 @@ export async function readImportSource(file: File): Promise<ImportSource> {
   if (file.size > MAX_CSV_BYTES) {
     throw new Error(`“${file.name}” is ${Math.ceil(file.size / 1048576)} MiB: a server list is far smaller. Choose the CSV file or .xlsx workbook of your servers.`);
   }
-  if (!isWorkbook(file)) return { text: await file.text() };
-  return { xlsx: await base64(file) };
+  if (isWorkbook(file)) return { xlsx: await base64(file) };
+  // UTF-8, or UTF-16LE with its BOM as Excel's "Unicode text" is written: as the command line reads it.
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe;
+  return { text: new TextDecoder(utf16 ? 'utf-16le' : 'utf-8').decode(bytes) };
 }
 
 /** A file's bytes as base64, through the browser's own encoder (a data: URL) rather than a loop. */

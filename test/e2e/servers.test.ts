@@ -202,12 +202,18 @@ describe('servers in the browser', () => {
     expect(await app.page.content()).not.toContain(password);
   });
 
-  it('previews a ";" CSV with a BOM and CRLF as Excel saves it', async () => {
+  it('previews Excel\'s UTF-16 "Unicode text" and its ";" CSV with a BOM and CRLF, and imports the latter', async () => {
     app = await launchApp();
     const ui = new FleetPage(app.page);
     await ui.ready();
     await ui.button('Import…').first().click();
     const dialog = app.page.getByRole('dialog', { name: 'Import servers' });
+    // Excel's "Unicode text": UTF-16LE with a BOM, separated by tabs.
+    const unicodeText = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Name\tHost\r\nKiosk é\t10.0.0.20\r\n', 'utf16le')]);
+    await dialog.getByLabel('Choose file… (CSV or .xlsx) to preview').setInputFiles({ name: 'kiosks.txt', mimeType: 'text/plain', buffer: unicodeText });
+    await expect.poll(() => dialog.getByRole('status').textContent()).toBe('1 ready, 0 refused');
+    expect(await dialog.getByRole('list', { name: 'How the file was read' }).textContent()).toContain('Read as CSV separated by tabs.');
+    expect(await dialog.getByRole('table', { name: 'Import preview' }).textContent()).toContain('Kiosk é');
     const csv = '\uFEFFname;url;site\r\nLobby;10.0.0.21;Acme\r\nGate;http://10.0.0.22;Acme\r\n';
     await dialog.getByLabel('Choose file… (CSV or .xlsx) to preview').setInputFiles({ name: 'excel.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await expect.poll(() => dialog.getByRole('status').textContent()).toBe('2 ready, 0 refused');
