@@ -10,7 +10,7 @@ import { duplicateNameError, normaliseCredentials, normaliseFields, type ServerF
 // it is, without a note about it.
 const SILENT_COLUMNS = new Set(['hascredentials']);
 
-export const FORMAT_HELP =
+const FORMAT_HELP =
   'Give the file a header row naming its columns, in any order: the address (url, address, ip, host, hostname or server) is required; ' +
   'name, site, username, password, notes and tls_fingerprint are optional. Save it as .xlsx or as CSV separated by commas, semicolons or tabs. ' +
   'Nothing was imported.';

@@ -94,7 +94,7 @@ function readRows(sheet: Worksheet): TableRow[] {
 }
 
 /** The text a cell shows. Formulas give their cached result: nothing is ever evaluated. */
-export function cellText(value: CellValue): string {
+function cellText(value: CellValue): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
