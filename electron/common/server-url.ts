@@ -6,18 +6,22 @@ import { MAX_URL_LENGTH } from './limits';
  * A server's base URL as BrainFrame's clients use it: the origin alone (`http(s)://host[:port]`),
  * host lower-cased, no credentials, path, query, fragment or trailing slash. Paths such as
  * `/api/license` are appended to it as they are.
+ * With `bare`, an address without a scheme (`10.0.0.5`, `10.0.0.5:8080`, `cam-17.site.lan`, as
+ * spreadsheets hold them) is read as http, on BrainFrame's default port 80 unless it names one;
+ * the other rules still apply to it, and messages quote it as it was written.
  */
-export function normaliseServerUrl(input: string): string {
+export function normaliseServerUrl(input: string, options: { bare?: boolean } = {}): string {
   const text = input.trim();
   // Messages repeat the address, never a password typed into it.
   const shown = redactUrl(text).slice(0, 100);
   const fail = (why: string) => BrainFrameError.of('InvalidUrl', `"${shown}" ${why}`);
   if (text.length === 0) throw BrainFrameError.of('InvalidUrl', 'the address is empty');
   if (text.length > MAX_URL_LENGTH) throw fail(`is longer than ${MAX_URL_LENGTH} characters`);
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) throw fail('has no scheme: start it with http:// or https://');
+  const bare = !hasScheme(text);
+  if (bare && !options.bare) throw fail('has no scheme: start it with http:// or https://');
   let url: URL;
   try {
-    url = new URL(text);
+    url = new URL(bare ? `http://${text}` : text);
   } catch {
     throw fail('is not a valid address');
   }
@@ -29,6 +33,11 @@ export function normaliseServerUrl(input: string): string {
   }
   // URL already lower-cases the host and drops default ports; `origin` has no trailing slash.
   return url.origin;
+}
+
+/** Whether an address starts with a scheme (`http://`, `ftp://`…); `10.0.0.5:8080` has none. */
+export function hasScheme(text: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(text.trim());
 }
 
 /**

@@ -145,11 +145,41 @@ export type KeyApplication = Pick<AuditEntry, 'time' | 'outcome'> & { server: No
  * header is row 1, and a cell with a line break inside is still one row.
  */
 export type CsvRowResult =
-  | { row: number; accepted: true; name: string; url: string; site: string; hasCredentials: boolean }
+  | {
+      row: number;
+      accepted: true;
+      name: string;
+      url: string;
+      site: string;
+      hasCredentials: boolean;
+      /** The address as the file wrote it, when it had no scheme and was read as http (`10.0.0.5`). */
+      bareAddress?: string;
+      /** True when the file has no name column and the server is named after its address. */
+      namedAfterAddress?: boolean;
+    }
   | { row: number; accepted: false; name: string; url: string; kind: string; reason: string };
+
+/** The fields an imported row can fill: the column names of this app's own CSV. */
+export type ImportField = 'name' | 'url' | 'site' | 'notes' | 'tls_fingerprint' | 'username' | 'password';
+
+/** One column of an import file's header row and what it became. */
+export interface ImportColumn {
+  /** 1-based, as a spreadsheet counts. */
+  column: number;
+  /** The header cell as written (trimmed); '' for a blank one. */
+  header: string;
+  /** The field it fills, or null when it is ignored. */
+  field: ImportField | null;
+}
+
+/** How a file was read: the separator a CSV file turned out to use, or the sheet of a workbook. */
+export type ImportFormat = { type: 'csv'; separator: ',' | ';' | '\t' } | { type: 'xlsx'; sheet: string; sheets: string[]; /** The row the header was found in. */ headerRow: number };
 
 export interface CsvReport {
   rows: CsvRowResult[];
   accepted: number;
   refused: number;
+  format: ImportFormat;
+  /** Every column of the header row, in file order. */
+  columns: ImportColumn[];
 }

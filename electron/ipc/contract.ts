@@ -24,6 +24,13 @@ import type {
 
 export type { AuditEntry, Credentials, CsvReport, ErrorInfo, KeyApplication, KeyInfo, LicenseInfo, OperationCounts, OperationSummary, ProgressEvent, Server, ServerInput, ServerStatus, Settings };
 
+/**
+ * A server list as the renderer sends it: a CSV file's text, or an .xlsx workbook's bytes as
+ * base64 (held to the same size limit, checked by the input schema like any text) with the sheet
+ * to read, the first one when none is named. The main process reads the workbook.
+ */
+export type ImportSource = { text: string } | { xlsx: string; sheet?: string };
+
 export interface AppInfo {
   version: string;
   dataDir: string;
@@ -56,10 +63,10 @@ export interface Commands {
   'servers.remove': { input: { ids: string[] }; output: void };
   /** Tries an address (and credentials, or the stored ones of `id` at their own address or when `keepCredentials`) without saving anything. */
   'servers.test': { input: { url: string; credentials?: Credentials | null; tlsFingerprint?: string | null; id?: string; keepCredentials?: boolean }; output: ConnectionTest };
-  /** Decides each row of a CSV file without saving: the preview. */
-  'servers.previewCsv': { input: { text: string }; output: CsvReport };
+  /** Decides each row of a server list (CSV or .xlsx) without saving: the preview. */
+  'servers.previewCsv': { input: ImportSource; output: CsvReport };
   /** Imports the rows the preview accepted. */
-  'servers.importCsv': { input: { text: string }; output: CsvReport };
+  'servers.importCsv': { input: ImportSource; output: CsvReport };
   /** Every server's last known status. */
   'status.list': { input: void; output: ServerStatus[] };
   /** Key metadata. */

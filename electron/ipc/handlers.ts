@@ -8,7 +8,8 @@ import type { SettingsStore } from '../core/settings/settings';
 import type { StatusCache } from '../core/status/status-cache';
 import type { KeyVault } from '../core/vault/key-vault';
 import { DisposableStore, Emitter, type Disposable } from '../common/events';
-import { COMMAND_CHANNELS, type CommandChannel, type EventChannel, type Events, type Input, type Output, type Result } from './contract';
+import { COMMAND_CHANNELS, type CommandChannel, type EventChannel, type Events, type ImportSource, type Input, type Output, type Result } from './contract';
+import type { ImportFile } from '../core/registry/import-file';
 import { INPUT_SCHEMAS } from './schemas';
 import { excerpt } from '../common/text';
 import type { ProgressEvent } from '../common/types';
@@ -35,7 +36,7 @@ export interface EmittedEvent<E extends EventChannel = EventChannel> {
  * it; a test may give any object of this shape.
  */
 export type HandlerServices = Pick<FleetCore, 'dataDir' | 'notices' | 'refresh' | 'apply' | 'retry' | 'testConnection'> & {
-  registry: Pick<ServerRegistry, 'list' | 'add' | 'update' | 'removeMany' | 'previewCsv' | 'importCsv' | 'reloadIfChanged' | 'onDidChange'>;
+  registry: Pick<ServerRegistry, 'list' | 'add' | 'update' | 'removeMany' | 'previewFile' | 'importFile' | 'reloadIfChanged' | 'onDidChange'>;
   vault: Pick<KeyVault, 'list' | 'addText' | 'remove' | 'applications' | 'reloadIfChanged' | 'onDidChange'>;
   status: Pick<StatusCache, 'all' | 'get' | 'onDidChange'>;
   settings: Pick<SettingsStore, 'get' | 'update'>;
@@ -143,8 +144,8 @@ export class IpcHandlers implements Disposable {
     },
     'servers.test': ({ url, credentials, tlsFingerprint, id, keepCredentials }) =>
       this.core.testConnection({ url, credentials, tlsFingerprint, serverId: id, keepCredentials }),
-    'servers.previewCsv': ({ text }) => this.core.registry.previewCsv(text),
-    'servers.importCsv': ({ text }) => this.core.registry.importCsv(text),
+    'servers.previewCsv': (source) => this.core.registry.previewFile(importFile(source)),
+    'servers.importCsv': (source) => this.core.registry.importFile(importFile(source)),
     'status.list': () => this.core.status.all(),
     'keys.list': async () => {
       await this.core.vault.reloadIfChanged();
@@ -171,4 +172,11 @@ export class IpcHandlers implements Disposable {
       return path ? { path } : null;
     },
   };
+}
+
+/** A server list as it crossed IPC (a workbook in base64, which the schema checked) as the core reads it. */
+function importFile(source: ImportSource): ImportFile {
+  if ('text' in source) return source;
+  const xlsx = Buffer.from(source.xlsx, 'base64');
+  return source.sheet === undefined ? { xlsx } : { xlsx, sheet: source.sheet };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { settingsSchema } from '../core/settings/settings';
 import type { CommandChannel, Input } from './contract';
-import { MAX_CSV_BYTES } from '../common/limits';
+import { MAX_CSV_BYTES, MAX_XLSX_BASE64_CHARS } from '../common/limits';
 
 /**
  * Input schemas for every command: types and sizes only (the core validates meaning, with the
@@ -20,6 +20,10 @@ const serverFields = {
   credentials: credentials.nullable().optional(),
 };
 const nothing = z.undefined();
+const importSource = z.union([
+  z.strictObject({ text: text(MAX_CSV_BYTES) }),
+  z.strictObject({ xlsx: text(MAX_XLSX_BASE64_CHARS).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64'), sheet: text(1_000).optional() }),
+]);
 
 export const INPUT_SCHEMAS: { [C in CommandChannel]: z.ZodType<Input<C>> } = {
   'app.info': nothing,
@@ -34,8 +38,8 @@ export const INPUT_SCHEMAS: { [C in CommandChannel]: z.ZodType<Input<C>> } = {
     id: id.optional(),
     keepCredentials: z.boolean().optional(),
   }),
-  'servers.previewCsv': z.strictObject({ text: text(MAX_CSV_BYTES) }),
-  'servers.importCsv': z.strictObject({ text: text(MAX_CSV_BYTES) }),
+  'servers.previewCsv': importSource,
+  'servers.importCsv': importSource,
   'status.list': nothing,
   'keys.list': nothing,
   'keys.add': z.strictObject({ text: text(1_000_000), label: text(1_000).optional(), fileName: text(1_000).optional() }),

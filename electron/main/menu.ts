@@ -24,7 +24,7 @@ export function menuTemplate(send: (command: MenuCommand) => void, platform: Nod
       label: '&File',
       submenu: [
         item('Add Server…', 'add-server', 'CmdOrCtrl+N'),
-        item('Import Servers from CSV…', 'import-csv', 'CmdOrCtrl+I'),
+        item('Import Servers…', 'import-csv', 'CmdOrCtrl+I'),
         item('Export Grid as CSV…', 'export-csv', 'CmdOrCtrl+E'),
         { type: 'separator' },
         item('Add License Key…', 'add-key', 'CmdOrCtrl+K'),

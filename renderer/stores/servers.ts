@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { ConnectionTest, CsvReport, Server, ServerInput, ServerStatus } from '../../electron/ipc/contract';
+import type { ConnectionTest, CsvReport, ImportSource, Server, ServerInput, ServerStatus } from '../../electron/ipc/contract';
 import { api } from '../api';
 
 /** The registered servers and their last known statuses, as the main process keeps them. */
@@ -78,12 +78,13 @@ export const useServersStore = defineStore('servers', () => {
     return api().servers.test(input);
   }
 
-  function previewCsv(text: string): Promise<CsvReport> {
-    return api().servers.previewCsv({ text });
+  /** What importing this server list (CSV text or a workbook) would do, saving nothing. */
+  function previewCsv(source: ImportSource): Promise<CsvReport> {
+    return api().servers.previewCsv(source);
   }
 
-  async function importCsv(text: string): Promise<CsvReport> {
-    const report = await api().servers.importCsv({ text });
+  async function importCsv(source: ImportSource): Promise<CsvReport> {
+    const report = await api().servers.importCsv(source);
     await reloadServers();
     return report;
   }

@@ -11,6 +11,8 @@ export interface DialogRequest {
   serverIds?: readonly string[];
   /** A key to preselect (apply). */
   keyId?: string;
+  /** A server list dropped on the window, to preview at once (import). */
+  file?: File;
 }
 
 /** Which dialog is open, which server the side panel shows, and requests for focus. */

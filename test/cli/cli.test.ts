@@ -7,6 +7,7 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { version } from '../../package.json';
 import { KEYCHAIN_SERVICE_ENV } from '../../electron/core/secrets/secret-store';
@@ -195,7 +196,7 @@ describe('help and version', () => {
     expect(tool.stdout).toContain('--data-dir DIR');
     expect(ver).toMatchObject({ code: 0, stdout: `${version}\n` });
     expect(group.code).toBe(0);
-    expect(group.stdout).toContain('bf-license servers import FILE.csv');
+    expect(group.stdout).toContain('bf-license servers import FILE [--sheet NAME]');
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('Usage:');
     expectInputError(unknown, /no command "frobnicate".*--help/);
@@ -351,18 +352,19 @@ describe('servers', () => {
         'name,url,site,username,password',
         `cam-01,${guarded.url},north,ops,${password}`,
         'cam-02,http://10.0.0.6:8000,south,,',
-        'cam-03,10.0.0.7,south,,',
+        'cam-03,10.0.0.7/admin,south,,',
         'cam-02,http://10.0.0.8,south,,',
         'cam-04,http://10.0.0.9,south,admin,',
       ].join('\r\n'),
     );
     const imported = await run(['servers', 'import', csv]);
     expect(imported.code, imported.stderr).toBe(1);
-    const lines = imported.stdout.trim().split('\n');
+    const [how, ...lines] = imported.stdout.trim().split('\n');
+    expect(how).toBe('Read as CSV separated by commas (,).');
     expect(lines[0]).toMatch(/^ROW\s+RESULT\s+NAME\s+URL\s+DETAIL$/);
     expect(lines[1]).toMatch(/^2\s+imported\s+cam-01\s+http:\/\/127\.0\.0\.1:\d+\s+site north, with credentials$/);
     expect(lines[2]).toMatch(/^3\s+imported\s+cam-02\s+http:\/\/10\.0\.0\.6:8000\s+site south$/);
-    expect(lines[3]).toMatch(/^4\s+refused\s+cam-03\s+10\.0\.0\.7\s+.*has no scheme/);
+    expect(lines[3]).toMatch(/^4\s+refused\s+cam-03\s+10\.0\.0\.7\/admin\s+.*has a path/);
     expect(lines[4]).toMatch(/^5\s+refused\s+cam-02\s+.*Row 3 of this file has the same name/);
     expect(lines[5]).toMatch(/^6\s+refused\s+cam-04\s+.*username but no password/);
     expect(lines[6]).toBe('2 imported, 3 refused.');
@@ -386,12 +388,29 @@ describe('servers', () => {
     await writeFile(unclosed, 'name,url\n"cam-07,http://10.0.0.12\n');
     const binary = join(files.path, 'photo.csv');
     await writeFile(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]));
-    expectInputError(await run(['servers', 'import', badHeader]), /cannot be imported.*columns this app does not know: "nom", "adresse"/);
+    expectInputError(await run(['servers', 'import', badHeader]), /cannot be imported.*has no address column/);
     expectInputError(await run(['servers', 'import', unclosed]), /cannot be imported.*not valid CSV/);
     expectInputError(await run(['servers', 'import', binary]), /not a text file/);
     expectInputError(await run(['servers', 'import', join(files.path, 'absent.csv')]), /“absent.csv” cannot be read/);
     expect(json<unknown[]>(await run(['servers', 'list', '--json']))).toHaveLength(3);
-  });
+
+    // A workbook, on the sheet named; Excel's ";" CSV with its BOM; --sheet only for workbooks.
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('North').addRows([['Name', 'Host'], ['cam-10', '10.0.1.10']]);
+    book.addWorksheet('South').addRows([['Name', 'IP Address', 'Location'], ['cam-11', '10.0.1.11:8080', 'south']]);
+    const xlsx = join(files.path, 'fleet.xlsx');
+    await writeFile(xlsx, Buffer.from(await book.xlsx.writeBuffer()));
+    const south = await run(['servers', 'import', xlsx, '--sheet', 'South']);
+    expect(south.code, south.stderr).toBe(0);
+    expect(south.stdout.split('\n').slice(0, 3)).toEqual(['Read sheet “South” of 2: “North”, “South”.', 'Column “IP Address” read as url.', 'Column “Location” read as site.']);
+    expect(south.stdout).toMatch(/^2\s+imported\s+cam-11\s+http:\/\/10\.0\.1\.11:8080\s+site south, from 10\.0\.1\.11:8080$/m);
+    expectInputError(await run(['servers', 'import', xlsx, '--sheet', 'West']), /no sheet named “West”: its sheets are “North”, “South”/);
+    const semicolons = join(files.path, 'excel.csv');
+    await writeFile(semicolons, '\uFEFFname;url\r\ncam-12;10.0.1.12\r\n');
+    expect((await run(['servers', 'import', semicolons])).stdout).toMatch(/^Read as CSV separated by semicolons \(;\)\.\n/);
+    expectInputError(await run(['servers', 'import', semicolons, '--sheet', 'South']), /--sheet names a sheet of an .xlsx workbook/);
+    expect(json<{ name: string }[]>(await run(['servers', 'list', '--json'])).map((s) => s.name)).toEqual(['cam-01', 'cam-02', 'cam-05', 'cam-11', 'cam-12']);
+  }, 120_000); // many runs: room for a loaded machine
 
   it('says plainly when there is no OS keychain, and stores nothing', async () => {
     const { run, dir } = await workspace();

@@ -2,7 +2,9 @@
  * Server management in the browser: add with validation and "test connection", CSV import with
  * a preview, and the grid's CSV export — over the real handlers, core and keychain.
  */
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import ExcelJS from 'exceljs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { closeBrowser, launchApp, type E2eApp } from './harness';
 import { FleetPage } from './fleet-page';
@@ -121,9 +123,9 @@ describe('servers in the browser', () => {
       'Parking,http://10.0.0.16,Outside,,',
     ].join('\r\n');
 
-    await ui.button('Import CSV').first().click();
-    const dialog = app.page.getByRole('dialog', { name: 'Import servers from CSV' });
-    await dialog.getByLabel('Choose a CSV file to preview').setInputFiles({ name: 'servers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await ui.button('Import…').first().click();
+    const dialog = app.page.getByRole('dialog', { name: 'Import servers' });
+    await dialog.getByLabel('Choose file… (CSV or .xlsx) to preview').setInputFiles({ name: 'servers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await expect.poll(() => dialog.getByRole('status').textContent()).toBe('3 ready, 3 refused');
     const preview = dialog.getByRole('table', { name: 'Import preview' });
     const rows = await preview.getByRole('row').allTextContents();
@@ -140,6 +142,88 @@ describe('servers in the browser', () => {
     await expect.poll(() => ui.renderedNames()).toEqual(['Kiosk 1', 'Kiosk 2', 'Parking']);
     expect(app.core.registry.list().map((s) => s.name)).toEqual(['Kiosk 1', 'Kiosk 2', 'Parking']);
     expect(await app.page.locator('.toast').textContent()).toContain('Imported 3 servers; 3 refused');
+  });
+
+  it('imports an .xlsx dropped on the window, naming each column mapping, reading bare addresses as http, on the sheet chosen', async () => {
+    app = await launchApp();
+    const ui = new FleetPage(app.page);
+    await ui.ready();
+    const password = `pw-xlsx-${randomUUID()}`;
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Cameras').addRows([
+      ['Name', 'IP address', 'Location', 'Login', 'Pwd', 'Model'],
+      ['cam-01', '10.0.0.5', 'North', 'admin', password, 'AXIS'],
+      ['cam-02', '10.0.0.6/admin', 'North', '', '', 'AXIS'],
+    ]);
+    wb.addWorksheet('Recorders').addRows([
+      ['host', 'customer'],
+      ['nvr-1.site.lan', 'Acme'],
+    ]);
+    const xlsx = Buffer.from(await wb.xlsx.writeBuffer()).toString('base64');
+
+    await app.page.evaluate((data64) => {
+      const bytes = Uint8Array.from(atob(data64), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], 'site-north.xlsx', { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
+      const grid = document.querySelector('[role=grid]') ?? document.body;
+      grid.dispatchEvent(new DragEvent('dragenter', { dataTransfer: data, bubbles: true, cancelable: true }));
+      grid.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, xlsx);
+    const dialog = app.page.getByRole('dialog', { name: 'Import servers' });
+    await expect.poll(() => dialog.getByRole('status').textContent().catch(() => '')).toBe('1 ready, 1 refused');
+    expect(await dialog.getByRole('list', { name: 'How the file was read' }).getByRole('listitem').allTextContents()).toEqual([
+      'Read sheet “Cameras” of 2: “Cameras”, “Recorders”.',
+      'Column “IP address” read as url.',
+      'Column “Location” read as site.',
+      'Column “Login” read as username.',
+      'Column “Pwd” read as password.',
+      'Column “Model” ignored: this app keeps no such field.',
+    ].map((note) => expect.stringContaining(note)));
+    const rows = await dialog.getByRole('table', { name: 'Import preview' }).getByRole('row').allTextContents();
+    expect(rows.find((r) => r.includes('cam-01'))).toMatch(/http:\/\/10\.0\.0\.5\s*\(from 10\.0\.0\.5\).*accepted, with credentials/);
+    expect(rows.find((r) => r.includes('cam-02'))).toContain('has a path, query or fragment');
+    expect(await app.page.content()).not.toContain(password);
+    await app.screenshot('import-xlsx-preview');
+
+    // The other sheet, then back: each preview is the main process's reading of that sheet.
+    const sheet = dialog.getByRole('combobox', { name: 'Sheet' });
+    await sheet.selectOption('Recorders');
+    await expect.poll(() => dialog.getByRole('status').textContent()).toBe('1 ready, 0 refused');
+    expect(await dialog.getByRole('list', { name: 'How the file was read' }).textContent()).toContain('No name column: each server is named after its address.');
+    await sheet.selectOption('Cameras');
+    await expect.poll(() => dialog.getByRole('status').textContent()).toBe('1 ready, 1 refused');
+
+    await dialog.getByRole('button', { name: 'Import 1 valid row' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => ui.renderedNames()).toEqual(['cam-01']);
+    const [server] = app.core.registry.list();
+    expect(server).toMatchObject({ name: 'cam-01', url: 'http://10.0.0.5', site: 'North', hasCredentials: true });
+    expect(await app.core.registry.credentials(server!.id)).toEqual({ username: 'admin', password });
+    expect(await app.page.content()).not.toContain(password);
+  });
+
+  it('previews Excel\'s UTF-16 "Unicode text" and its ";" CSV with a BOM and CRLF, and imports the latter', async () => {
+    app = await launchApp();
+    const ui = new FleetPage(app.page);
+    await ui.ready();
+    await ui.button('Import…').first().click();
+    const dialog = app.page.getByRole('dialog', { name: 'Import servers' });
+    // Excel's "Unicode text": UTF-16LE with a BOM, separated by tabs.
+    const unicodeText = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Name\tHost\r\nKiosk é\t10.0.0.20\r\n', 'utf16le')]);
+    await dialog.getByLabel('Choose file… (CSV or .xlsx) to preview').setInputFiles({ name: 'kiosks.txt', mimeType: 'text/plain', buffer: unicodeText });
+    await expect.poll(() => dialog.getByRole('status').textContent()).toBe('1 ready, 0 refused');
+    expect(await dialog.getByRole('list', { name: 'How the file was read' }).textContent()).toContain('Read as CSV separated by tabs.');
+    expect(await dialog.getByRole('table', { name: 'Import preview' }).textContent()).toContain('Kiosk é');
+    const csv = '\uFEFFname;url;site\r\nLobby;10.0.0.21;Acme\r\nGate;http://10.0.0.22;Acme\r\n';
+    await dialog.getByLabel('Choose file… (CSV or .xlsx) to preview').setInputFiles({ name: 'excel.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await expect.poll(() => dialog.getByRole('status').textContent()).toBe('2 ready, 0 refused');
+    expect(await dialog.getByRole('list', { name: 'How the file was read' }).textContent()).toContain('Read as CSV separated by semicolons (;).');
+    await dialog.getByRole('button', { name: 'Import 2 valid rows' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(app.core.registry.list().map((s) => [s.name, s.url])).toEqual([
+      ['Gate', 'http://10.0.0.22'],
+      ['Lobby', 'http://10.0.0.21'],
+    ]);
   });
 
   it('exports the grid as shown: filtered, sorted, visible columns, with "as of" times', async () => {

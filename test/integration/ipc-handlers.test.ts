@@ -134,7 +134,7 @@ describe('servers', () => {
   });
 
   it('previews and imports CSV with the same verdicts', async () => {
-    const csv = `name,url,site,username,password\nSouth,${sims[1]!.url},south,admin,${PASSWORD}\nBroken,10.0.0.9,south,,\nDead,${sims[2]!.url},south,,\n`;
+    const csv = `name,url,site,username,password\nSouth,${sims[1]!.url},south,admin,${PASSWORD}\nBroken,10.0.0.9/login,south,,\nDead,${sims[2]!.url},south,,\n`;
     const preview = await ok<{ accepted: number; refused: number }>('servers.previewCsv', { text: csv });
     expect(preview).toMatchObject({ accepted: 2, refused: 1 });
     expect(await ok('servers.list')).toHaveLength(1);

@@ -394,7 +394,7 @@ describe('ServerRegistry: CSV', () => {
     'http://10.0.0.1,Lobby,Acme,admin,PW1',
     'https://10.0.0.2:8443,Yard,Acme,,',
     'http://10.0.0.3,lobby,Acme,,', // same name as row 2
-    '10.0.0.4,Gate,Acme,,', // no scheme
+    '10.0.0.4,Gate,Acme,,', // no scheme: a bare address, read as http
     'http://10.0.0.5,,Acme,,', // no name
     'http://10.0.0.6,Dock,Acme,admin,', // username without password
     'http://10.0.0.7,Roof,Acme,,PW2', // password without username
@@ -422,7 +422,7 @@ describe('ServerRegistry: CSV', () => {
       [2, 'Lobby', 'ok'],
       [3, 'Yard', 'ok'],
       [4, 'lobby', 'DuplicateName'],
-      [5, 'Gate', 'InvalidUrl'],
+      [5, 'Gate', 'ok'],
       [6, '', 'InvalidInput'],
       [7, 'Dock', 'InvalidInput'],
       [8, 'Roof', 'InvalidInput'],
@@ -435,7 +435,6 @@ describe('ServerRegistry: CSV', () => {
     ]);
     const reasons = Object.fromEntries(preview.rows.flatMap((r) => (r.accepted ? [] : [[r.row, r.reason]])));
     expect(reasons[4]).toContain('Row 2 of this file has the same name');
-    expect(reasons[5]).toContain('has no scheme');
     expect(reasons[6]).toContain('has no name');
     expect(reasons[7]).toContain('username but no password');
     expect(reasons[8]).toContain('password but no username');
@@ -444,13 +443,15 @@ describe('ServerRegistry: CSV', () => {
     expect(reasons[12]).toContain('contains credentials');
     expect(reasons[13]).toContain('only http and https');
     expect(reasons[15]).toContain('control character');
-    expect([preview.accepted, preview.refused]).toEqual([3, 10]);
+    expect([preview.accepted, preview.refused]).toEqual([4, 9]);
+    expect(preview.rows.find((r) => r.row === 5)).toMatchObject({ url: 'http://10.0.0.4', bareAddress: '10.0.0.4' });
     expect(JSON.stringify(preview)).not.toMatch(/pw-/);
 
     const imported = await registry.importCsv(text);
     expect(imported).toEqual(preview);
     expect(registry.list().map((s) => [s.name, s.url, s.site, s.hasCredentials])).toEqual([
       ['existing', 'http://old', '', false],
+      ['Gate', 'http://10.0.0.4', 'Acme', false],
       ['Lobby', 'http://10.0.0.1', 'Acme', true],
       ['Plant', 'http://10.0.0.13', 'Globex', true],
       ['Yard', 'https://10.0.0.2:8443', 'Acme', false],
@@ -463,6 +464,7 @@ describe('ServerRegistry: CSV', () => {
     expect(history.map((e) => [e.server?.name, e.detail])).toEqual([
       ['Lobby', 'CSV row 2'],
       ['Yard', 'CSV row 3'],
+      ['Gate', 'CSV row 5'],
       ['Plant', 'CSV row 16'],
     ]);
 
@@ -470,7 +472,7 @@ describe('ServerRegistry: CSV', () => {
     const again = registry.previewCsv(text);
     expect(again.accepted).toBe(0);
     expect(await registry.importCsv(text)).toEqual(again);
-    expect(registry.list()).toHaveLength(4);
+    expect(registry.list()).toHaveLength(5);
   });
 
   it.each([
@@ -479,10 +481,8 @@ describe('ServerRegistry: CSV', () => {
     ['no header row', 'Lobby,http://a\nYard,http://b\n', 'The first row holds an address, so it is a server, not the header row'],
     ['no header row, a password in the first row', 'Lobby,http://a,admin,Hdr-S3cret-pw\n', 'add a header row above it'],
     ['no header row, a bare address', 'Lobby,10.0.0.5,admin,Hdr-S3cret-pw\n', 'add a header row above it'],
-    ['a missing url column', 'name,site\nLobby,Acme\n', 'has no url column'],
-    ['unknown columns', 'name,url,passwd,Notes2\nLobby,http://a,x,y\n', '"passwd", "notes2"'],
-    ['a column named twice', 'name,url,name\nLobby,http://a,Lobby\n', 'more than once: name'],
-    ['semicolons', 'name;url\nLobby;http://a\n', '"name;url"'],
+    ['a missing url column', 'name,site\nLobby,Acme\n', 'has no address column'],
+    ['no header row, bare host names', 'Lobby,cam-1.lan,admin,Hdr-S3cret-pw\n', 'has no address column'],
     ['nothing in it', '\uFEFF', 'The first row is empty'],
     ['a blank first row', '\nname,url\nLobby,http://a\n', 'The first row is empty'],
     ['binary content', 'name,url\nLobby,http://a\n\u0000\u0001\u0002', 'not a text file'],

@@ -10,6 +10,7 @@ import { FleetCore } from '../../electron/core/fleet-core';
 import { KEYCHAIN_SERVICE_ENV, KeytarSecretStore } from '../../electron/core/secrets/secret-store';
 import type { OperationSummary, Result } from '../../electron/ipc/contract';
 import { IpcHandlers } from '../../electron/ipc/handlers';
+import ExcelJS from 'exceljs';
 import { runCli } from '../helpers/cli';
 import { SecretScan } from '../helpers/secret-scan';
 import { tempDir } from '../helpers/keyring';
@@ -23,6 +24,9 @@ const env = { ...process.env, [KEYCHAIN_SERVICE_ENV]: service };
 const north = scan.addCredentials({ username: 'admin', password: `north-${randomUUID()}` });
 const south = scan.addCredentials({ username: 'operator', password: `south-${randomUUID()}` });
 const pinned = scan.addCredentials({ username: 'admin', password: `pinned-${randomUUID()}` });
+// Passwords that come only from .xlsx workbooks, through the app and through the command line.
+const sheet = scan.addCredentials({ username: 'viewer', password: `sheet-${randomUUID()}` });
+const sheetCli = scan.addCredentials({ username: 'viewer', password: `sheet-cli-${randomUUID()}` });
 const keys = [mintKey({ maxStreams: 8 }), mintKey({ maxStreams: 16 }), mintKey({ maxStreams: 32, padding: 3000 })].map((k) => scan.addKey(k));
 const cert = loadTestCert('localhost');
 
@@ -58,6 +62,13 @@ function done(): Promise<OperationSummary> {
       }
     });
   });
+}
+
+/** An .xlsx workbook of one sheet, as ExcelJS writes it. */
+async function workbook(rows: unknown[][]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.addWorksheet('Fleet').addRows(rows);
+  return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
 async function cli(args: string[], input = '') {
@@ -105,9 +116,19 @@ describe('a working session, with failures on purpose', () => {
     expect(await call('servers.test', { url: sims[2]!.url, credentials: pinned })).toMatchObject({ ok: false, error: { kind: 'TlsError' } });
     await ok('servers.test', { url: sims[0]!.url, credentials: north });
 
-    const csv = `name,url,site,username,password\nSouth,${sims[1]!.url},branch,${south.username},${south.password}\nBroken,10.0.0.7,branch,admin,${south.password}\nDead,${sims[3]!.url},branch,admin,${pinned.password}\nLeaky,http://admin:${pinned.password}@10.0.0.5,branch,,\n`;
+    const csv = `name,url,site,username,password\nSouth,${sims[1]!.url},branch,${south.username},${south.password}\nBroken,10.0.0.7/login,branch,admin,${south.password}\nDead,${sims[3]!.url},branch,admin,${pinned.password}\nLeaky,http://admin:${pinned.password}@10.0.0.5,branch,,\n`;
     expect(await ok('servers.previewCsv', { text: csv })).toMatchObject({ accepted: 2, refused: 2 });
     await ok('servers.importCsv', { text: csv });
+    const xlsx = (
+      await workbook([
+        ['Name', 'Host', 'Login', 'Pwd'],
+        ['Sheet cam', sims[3]!.url, sheet.username, sheet.password],
+        ['Sheet leaky', `http://viewer:${sheet.password}@10.0.0.5`, '', ''],
+        ['Sheet path', `${sims[3]!.url}/admin`, sheet.username, sheet.password],
+      ])
+    ).toString('base64');
+    expect(await ok('servers.previewCsv', { xlsx })).toMatchObject({ accepted: 1, refused: 2 });
+    await ok('servers.importCsv', { xlsx });
     const ids = (await ok<{ id: string }[]>('servers.list')).map((s) => s.id);
 
     const first = await ok<{ id: string }>('keys.add', { text: `\n${keys[0]}\n`, fileName: 'C:\\licenses\\hq-2027.key' });
@@ -138,11 +159,14 @@ describe('a working session, with failures on purpose', () => {
     await writeFile(keyFile, `${keys[1]}\n`);
     const csvFile = join(inputs.path, 'more.csv');
     await writeFile(csvFile, `name,url,username,password\nYard,http://127.0.0.1:9,admin,${north.password}\n`);
+    const xlsxFile = join(inputs.path, 'more.xlsx');
+    await writeFile(xlsxFile, await workbook([['name', 'ip address', 'user', 'password'], ['Sheet yard', sims[3]!.url, sheetCli.username, sheetCli.password]]));
     const runs = [
       await cli(['servers', 'add', '--name', 'Gate', '--url', sims[0]!.url, '--username', 'admin', '--password-stdin'], `${north.password}\n`),
       await cli(['servers', 'add', '--name', 'Argv', '--url', 'http://10.0.0.6', '--username', 'admin', `--password=${south.password}`]),
       await cli(['servers', 'add', '--name', 'Url', '--url', `http://admin:${south.password}@10.0.0.6`]),
       await cli(['servers', 'import', csvFile]),
+      await cli(['servers', 'import', xlsxFile]),
       await cli(['keys', 'add', keyFile, '--label', 'branch']),
       await cli(['status', '--all', '--json']),
       await cli(['status', '--all']),
@@ -154,8 +178,9 @@ describe('a working session, with failures on purpose', () => {
       await cli(['history']),
     ];
     expect(runs.filter((r) => r.code === 2)).toHaveLength(2); // the password as an argument, and in the URL
+    expect(runs[4]!.stdout).toMatch(/Sheet yard .* with credentials/);
     expect(runs.every((r) => r.signal === null)).toBe(true);
-  });
+  }, 120_000); // fourteen runs of the command line: room for a loaded machine
 });
 
 describe('afterwards, no password or key text', () => {

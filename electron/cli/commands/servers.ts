@@ -1,8 +1,9 @@
 import { AppError } from '../../common/errors';
 import type { Credentials, Server } from '../../common/types';
-import { FIELD_LIMITS, MAX_CSV_BYTES } from '../../common/limits';
+import { FIELD_LIMITS } from '../../common/limits';
 import type { FleetCore } from '../../core/fleet-core';
-import { readTextFile } from '../../core/storage/text-file';
+import { readImportFile } from '../../core/registry/import-file';
+import { importNotes } from '../../common/import-columns';
 import { UsageError, parseCommand, readStdin } from '../args';
 import { listCommand, withCore, type Command } from '../command';
 import { print, table, warn } from '../output';
@@ -105,28 +106,34 @@ const edit: Command = {
 
 const importCsv: Command = {
   name: 'servers import',
-  synopsis: 'FILE.csv',
-  help: `Registers the servers of a CSV file with a header row. Columns: name and url (required);
-site, username, password, notes, tls_fingerprint (optional); in any order. Passwords go to the
-OS keychain only. Prints what became of each row; rows that are refused are not imported, the
-others are.
+  synopsis: 'FILE [--sheet NAME]',
+  help: `Registers the servers of a spreadsheet: an .xlsx workbook (its first sheet, or --sheet NAME)
+or a CSV file separated by commas, semicolons or tabs (Excel's BOM and any line ends are fine).
+The first row names the columns, in any order and any case:
+  url (required)  or address, ip, ip address, host, hostname, server
+  name            (optional: without it, each server is named after its address)
+  site            or location, customer, premises
+  username        or user, login
+  password        or pass, pwd
+  notes           or comment, description
+  tls_fingerprint
+Other columns are ignored, and said so. A bare address (10.0.0.5, 10.0.0.5:8080, cam-17.site.lan)
+is read as http://, on port 80 unless it names one. In a workbook, a formula gives its cached
+value (nothing is evaluated) and dates, numbers and links the text they show. Passwords go to the
+OS keychain only. Prints how the file was read and what became of each row; refused rows are not
+imported, the others are.
 
 Exit status: 0 when every row was imported, 1 when any was refused, 2 when the file cannot be read.`,
   async run(args) {
-    const { values, positionals } = parseCommand(args, {}, ['FILE.csv']);
-    const file = positionals[0]!;
-    const text = await readTextFile(file, {
-      maxBytes: MAX_CSV_BYTES,
-      holds: 'server list',
-      unreadableKind: 'FileUnreadable',
-      invalidKind: 'InvalidCsv',
-      advice: 'Choose the CSV file of your servers (saved as "CSV (comma delimited)").',
-    });
+    const { values, positionals } = parseCommand(args, { sheet: { type: 'string' } }, ['FILE']);
+    const file = await readImportFile(positionals[0]!, values.sheet);
+    if (values.sheet !== undefined && 'text' in file) throw new UsageError('--sheet names a sheet of an .xlsx workbook; this file is CSV text.');
     return withCore(values['data-dir'], async (core) => {
-      const report = await core.registry.importCsv(text);
+      const report = await core.registry.importFile(file);
+      for (const note of importNotes(report)) print(note);
       const rows = report.rows.map((r) =>
         r.accepted
-          ? [String(r.row), 'imported', r.name, r.url, [r.site && `site ${r.site}`, r.hasCredentials && 'with credentials'].filter(Boolean).join(', ')]
+          ? [String(r.row), 'imported', r.name, r.url, [r.site && `site ${r.site}`, r.hasCredentials && 'with credentials', r.bareAddress && `from ${r.bareAddress}`].filter(Boolean).join(', ')]
           : [String(r.row), 'refused', r.name || '-', r.url || '-', r.reason],
       );
       if (rows.length) print(table(['ROW', 'RESULT', 'NAME', 'URL', 'DETAIL'], rows));

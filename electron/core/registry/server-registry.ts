@@ -10,7 +10,8 @@ import { nameKey } from '../../common/text';
 import { assertKeychainWritable, type SecretStore } from '../secrets/secret-store';
 import { JsonFile, JsonFileChanges } from '../storage/json-file';
 import { toCsv } from '../../common/csv';
-import { planCsvImport } from './csv-import';
+import { planCsvImport, planImport } from './csv-import';
+import { readImportTable, type ImportFile } from './import-file';
 import { EDITABLE_FIELDS, decodeCredentials, duplicateNameError, encodeCredentials, normaliseCredentials, normaliseFields, serverSchema } from './server';
 
 export const REGISTRY_FILE_NAME = 'servers.json';
@@ -180,13 +181,26 @@ export class ServerRegistry {
     return planCsvImport(text, this.nameMap()).report;
   }
 
+  /** What importFile would do with this CSV text or workbook now, saving nothing. */
+  async previewFile(file: ImportFile): Promise<CsvReport> {
+    const table = await readImportTable(file);
+    return planImport(table, this.nameMap()).report;
+  }
+
+  /** importFile for CSV text. */
+  importCsv(text: string): Promise<CsvReport> {
+    return this.importFile({ text });
+  }
+
   /**
    * Adds every row the report accepts, in one registry write, and returns that report.
-   * An unreadable file (InvalidCsv) or a failed keychain or file write imports nothing.
+   * An unreadable file (InvalidCsv, InvalidSpreadsheet) or a failed keychain or file write imports nothing.
    */
-  importCsv(text: string): Promise<CsvReport> {
+  async importFile(file: ImportFile): Promise<CsvReport> {
+    // Reading the file does not depend on the registry: only the plan waits for earlier changes.
+    const table = await readImportTable(file);
     return this.changes.queue(async () => {
-      const plan = planCsvImport(text, this.nameMap());
+      const plan = planImport(table, this.nameMap());
       if (plan.servers.length === 0) return plan.report;
       const now = new Date().toISOString();
       const added = plan.servers.map(({ credentials, row, ...fields }) => ({
@@ -198,7 +212,7 @@ export class ServerRegistry {
         [...this.servers, ...added.map((a) => a.server)],
         added.flatMap(({ server, credentials }): SecretWrite[] => (credentials ? [[server.id, credentials]] : [])),
       );
-      await this.audit.appendMany(added.map(({ server, row }): AuditInput => ({ action: 'server.import', server: auditRef(server), detail: `CSV row ${row}` })));
+      await this.audit.appendMany(added.map(({ server, row }): AuditInput => ({ action: 'server.import', server: auditRef(server), detail: `${plan.rowLabel} row ${row}` })));
       return plan.report;
     });
   }

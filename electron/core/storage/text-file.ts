@@ -23,17 +23,27 @@ export interface TextFileRules {
  * more than the cap, and never blocks on a named pipe.
  */
 export async function readTextFile(path: string, rules: TextFileRules): Promise<string> {
-  const name = basename(path);
-  const invalid = (problem: string) => new AppError(rules.invalidKind, `“${name}” ${problem}. ${rules.advice}`);
+  return fileText(await readSmallFile(path, rules), path, rules);
+}
+
+/** The text of a file readSmallFile read, refused under readTextFile's rules when it is not text. */
+export function fileText(bytes: Buffer, path: string, rules: TextFileRules): string {
+  const text = decodeText(bytes);
+  if (text === null || text.includes('\0')) throw fileError(path, rules, `is not a text file, so it cannot hold a ${rules.holds}`);
+  return text;
+}
+
+/** A small file given by the user, as bytes: readTextFile's rules, but for any content. */
+export async function readSmallFile(path: string, rules: TextFileRules): Promise<Buffer> {
+  const invalid = (problem: string) => fileError(path, rules, problem);
   let handle: fs.FileHandle;
   try {
     // Non-blocking: a named pipe nobody writes to would otherwise hang the open forever; the
     // check below then refuses it as not a file. Regular files read the same either way.
     handle = await fs.open(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   } catch (err) {
-    throw new AppError(rules.unreadableKind, `“${name}” cannot be read (${(err as Error).message}). Check that the file exists and that you may read it.`);
+    throw new AppError(rules.unreadableKind, `“${basename(path)}” cannot be read (${(err as Error).message}). Check that the file exists and that you may read it.`);
   }
-  let bytes: Buffer;
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) throw invalid('is not a file');
@@ -43,13 +53,14 @@ export async function readTextFile(path: string, rules: TextFileRules): Promise<
     if (stat.size > rules.maxBytes || bytesRead > rules.maxBytes) {
       throw invalid(`is ${Math.ceil(Math.max(stat.size, bytesRead) / 1024)} KiB, larger than any ${rules.holds} (at most ${Math.ceil(rules.maxBytes / 1024)} KiB)`);
     }
-    bytes = buffer.subarray(0, bytesRead);
+    return buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
-  const text = decodeText(bytes);
-  if (text === null || text.includes('\0')) throw invalid(`is not a text file, so it cannot hold a ${rules.holds}`);
-  return text;
+}
+
+function fileError(path: string, rules: TextFileRules, problem: string): AppError {
+  return new AppError(rules.invalidKind, `“${basename(path)}” ${problem}. ${rules.advice}`);
 }
 
 /** UTF-8 (with or without BOM), or UTF-16LE with BOM, which Windows PowerShell 5 and Excel write. */
