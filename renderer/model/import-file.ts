@@ -9,7 +9,7 @@ export function isServerList(file: File): boolean {
   return /\.(csv|tsv|xlsx)$/i.test(file.name);
 }
 
-export function isWorkbook(file: File): boolean {
+function isWorkbook(file: File): boolean {
   return /\.xlsx$/i.test(file.name) || file.type === 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 }
 
