@@ -21,20 +21,21 @@ const AUTH_TEXT: Record<FoundServer['auth'], string> = {
   unknown: 'unknown',
 };
 
-function foundJson(f: FoundServer, added: AddFoundResult | undefined) {
+/** One found server as --json gives it; with --add, what adding it did (`added` is false for one registered before). */
+function foundJson(f: FoundServer, add: { result: AddFoundResult | undefined } | null) {
   const entry = { url: f.url, version: f.version, auth: f.auth, ready: f.ready, registered: f.registered, name: f.name };
-  if (!added) return entry;
+  if (!add) return entry;
+  const r = add.result;
   return {
     ...entry,
-    added: added.outcome === 'added',
-    credentials: added.credentialsAccepted === null ? null : added.credentialsAccepted ? 'accepted' : 'refused',
-    error: added.error && { kind: added.error.kind, message: added.error.message },
+    added: r?.outcome === 'added',
+    credentials: r?.credentialsAccepted == null ? null : r.credentialsAccepted ? 'accepted' : 'refused',
+    error: r?.error ? { kind: r.error.kind, message: r.error.message } : null,
   };
 }
 
 function addedText(r: AddFoundResult | undefined): string {
-  if (!r) return '-';
-  if (r.outcome === 'registered') return 'already registered';
+  if (!r || r.outcome === 'registered') return 'already registered';
   if (r.outcome === 'failed') return `failed: ${errorSummary(r.error!.kind)}`;
   if (r.credentialsAccepted === false) return 'added, credentials refused';
   if (r.error) return `added, credentials untested: ${errorSummary(r.error.kind)}`;
@@ -122,7 +123,7 @@ added, 2 for a usage or input error (such as a target too large: narrow it).`,
       const addedCount = [...added.values()].filter((r) => r.outcome === 'added').length;
       const failed = [...added.values()].filter((r) => r.outcome === 'failed');
       if (values.json) {
-        printJson({ found: found.map((f) => foundJson(f, added.get(f.url))), summary: { probed: summary.counts.probed, found: found.length, added: addedCount } });
+        printJson({ found: found.map((f) => foundJson(f, values.add ? { result: added.get(f.url) } : null)), summary: { probed: summary.counts.probed, found: found.length, added: addedCount } });
       } else {
         const headers = ['URL', 'VERSION', 'AUTH', 'READY', 'REGISTERED AS', ...(values.add ? ['ADDED'] : [])];
         const rows = found.map((f) => [
