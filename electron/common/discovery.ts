@@ -4,7 +4,7 @@
  * probe found. Runtime-free: the command line and the app's "Find servers" dialog validate the
  * same input with the same messages.
  */
-import { AppError } from './errors';
+import { AppError, type ErrorInfo } from './errors';
 import { nameKey } from './text';
 
 /** More addresses than this in one scan is refused (a /16). */
@@ -32,6 +32,19 @@ export interface FoundServer {
   /** Whether the registry already holds this address, and under which name. */
   registered: boolean;
   name: string | null;
+}
+
+/** What became of one found address when adding what a scan found. */
+export interface AddFoundResult {
+  url: string;
+  /** The name it was registered under, or that of the server already registered there. */
+  name: string | null;
+  serverId: string | null;
+  outcome: 'added' | 'registered' | 'failed';
+  /** With credentials: whether the server took them (null when not tested, or it did not answer). */
+  credentialsAccepted: boolean | null;
+  /** Why it failed, or why the credentials test did. */
+  error: ErrorInfo | null;
 }
 
 export interface DiscoveryCounts {

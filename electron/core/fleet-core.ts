@@ -15,7 +15,8 @@ import { DisposableStore, type Disposable } from '../common/events';
 import { onUnexpectedError } from '../common/unexpected';
 import type { Credentials, OperationSummary } from '../common/types';
 import { Discovery, type DiscoveryOptions } from './discovery/discovery';
-import { addFound, type AddFoundResult } from './discovery/add-found';
+import { addFound } from './discovery/add-found';
+import type { AddFoundResult } from '../common/discovery';
 
 export interface FleetCoreOptions {
   dataDir: string;

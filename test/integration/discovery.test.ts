@@ -7,6 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseTargets } from '../../electron/common/discovery';
 import { FleetCore } from '../../electron/core/fleet-core';
 import { probe } from '../../electron/core/discovery/discovery';
+import type { DiscoveryDone } from '../../electron/ipc/contract';
+import { IpcHandlers, type EmittedEvent } from '../../electron/ipc/handlers';
 import { tempDir, testKeychain } from '../helpers/keyring';
 import { freePort, loopbackPrefix, plainServer, type PlainServer } from '../helpers/loopback-subnet';
 import { startSimServer, type SimServer, type SimServerOptions } from '../sim/server';
@@ -163,5 +165,58 @@ describe('adding what a scan found', () => {
     expect(results.map((r) => r.outcome)).toEqual(['failed', 'added']);
     expect(results[0]!.error?.kind).toBe('InvalidUrl');
     expect(results[1]!.credentialsAccepted).toBeNull();
+  });
+});
+
+describe('a scan over the IPC handlers', () => {
+  async function handlersOver(fleet: FleetCore) {
+    const handlers = new IpcHandlers(fleet, { appVersion: '0', platform: 'test', saveFile: async () => null });
+    const events: EmittedEvent[] = [];
+    handlers.onEvent((e) => events.push(e));
+    const done = (operationId: string) =>
+      new Promise<DiscoveryDone>((resolve) => {
+        const check = handlers.onEvent((e) => {
+          if (e.channel === 'discovery.done' && (e.payload as DiscoveryDone).operationId === operationId) {
+            check.dispose();
+            resolve(e.payload as DiscoveryDone);
+          }
+        });
+      });
+    return { handlers, events, done };
+  }
+
+  it('streams found servers as they answer, then the whole result; adding them registers them', async () => {
+    const a = await sim(70);
+    const b = await sim(71, { auth: admin });
+    const fleet = await core();
+    const { handlers, events, done } = await handlersOver(fleet);
+    const started = await handlers.invoke('discovery.start', { targets: [`${prefix}.68-72`], ports: String(port), timeoutSeconds: 0.5 });
+    if (!started.ok) throw new Error(started.error.message);
+    const { operationId, counts } = started.value as { operationId: string; counts: object };
+    expect(counts).toEqual({ total: 5, probed: 0, found: 0 });
+    const result = await done(operationId);
+    expect(result).toMatchObject({ cancelled: false, counts: { total: 5, probed: 5, found: 2 } });
+    const streamed = events.filter((e) => e.channel === 'discovery.progress').flatMap((e) => (e.payload as { found: Array<{ url: string }> }).found.map((f) => f.url));
+    expect(streamed.sort()).toEqual([a.url, b.url].sort());
+
+    const added = await handlers.invoke('discovery.add', { urls: result.found.map((f) => f.url), site: 'east' });
+    expect(added).toMatchObject({ ok: true, value: [{ outcome: 'added' }, { outcome: 'added' }] });
+    expect(fleet.registry.bySite('east').map((s) => s.url).sort()).toEqual([a.url, b.url].sort());
+    handlers.dispose();
+  });
+
+  it('refuses bad targets with what to write, and cancels a scan with fleet.cancel', async () => {
+    const fleet = await core();
+    const { handlers, done } = await handlersOver(fleet);
+    expect(await handlers.invoke('discovery.start', { targets: ['10.0.0.0/8'], ports: '80' })).toMatchObject({ ok: false, error: { kind: 'InvalidInput', message: /Narrow the scan/ } });
+    expect(await handlers.invoke('discovery.start', { targets: [`${prefix}.1`], ports: '80-9000' })).toMatchObject({ ok: false, error: { kind: 'InvalidInput' } });
+    for (let i = 80; i < 82; i++) await sim(i, { fault: 'hang' });
+    const started = await handlers.invoke('discovery.start', { targets: [`${prefix}.80-81`, `${prefix}.90-99`], ports: String(port), timeoutSeconds: 60, concurrency: 2 });
+    if (!started.ok) throw new Error(started.error.message);
+    const { operationId } = started.value as { operationId: string };
+    const ended = done(operationId);
+    expect(await handlers.invoke('fleet.cancel', { operationId })).toEqual({ ok: true, value: undefined });
+    expect(await ended).toMatchObject({ cancelled: true, counts: { total: 12, probed: 0, found: 0 } });
+    handlers.dispose();
   });
 });

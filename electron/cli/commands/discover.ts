@@ -4,11 +4,11 @@ import {
   DISCOVERY_BOUNDS,
   parsePorts,
   parseTargets,
+  type AddFoundResult,
   type FoundServer,
 } from '../../common/discovery';
 import { errorSummary } from '../../common/errors';
 import { cleartextWarning } from '../../common/server-url';
-import type { AddFoundResult } from '../../core/discovery/add-found';
 import { UsageError, parseCommand, seconds, wholeNumber } from '../args';
 import { withCore, type Command } from '../command';
 import { print, printJson, table, warn } from '../output';

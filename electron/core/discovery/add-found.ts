@@ -1,22 +1,9 @@
-import { classifyError, toErrorInfo, type ErrorInfo } from '../../common/errors';
-import { discoveredName } from '../../common/discovery';
+import { classifyError, toErrorInfo } from '../../common/errors';
+import { discoveredName, type AddFoundResult } from '../../common/discovery';
 import { normaliseServerUrl } from '../../common/server-url';
 import { nameKey } from '../../common/text';
 import type { Credentials, Server, ServerInput } from '../../common/types';
 import { runPooled } from '../fleet/pool';
-
-/** What became of one found address when adding what a scan found. */
-export interface AddFoundResult {
-  url: string;
-  /** The name it was registered under, or that of the server already registered there. */
-  name: string | null;
-  serverId: string | null;
-  outcome: 'added' | 'registered' | 'failed';
-  /** With credentials: whether the server took them (null when not tested). */
-  credentialsAccepted: boolean | null;
-  /** Why it failed, or why the credentials test did. */
-  error: ErrorInfo | null;
-}
 
 export interface AddFoundDeps {
   registry: { list(): Server[]; add(input: ServerInput): Promise<Server> };
