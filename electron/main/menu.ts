@@ -18,6 +18,7 @@ export function menuTemplate(send: (command: MenuCommand) => void, platform: Nod
       label: '&File',
       submenu: [
         item('Add Server…', 'add-server', 'CmdOrCtrl+N'),
+        item('Find Servers on the Network…', 'find-servers', 'CmdOrCtrl+Shift+F'),
         item('Import Servers from CSV…', 'import-csv', 'CmdOrCtrl+I'),
         item('Export Grid as CSV…', 'export-csv', 'CmdOrCtrl+E'),
         { type: 'separator' },
