@@ -60,13 +60,13 @@ const IPV4 = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
 const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 /** The address as a 32-bit number, or null when it is not a dotted IPv4 address. */
-export function ipv4ToNumber(text: string): number | null {
+function ipv4ToNumber(text: string): number | null {
   const m = IPV4.exec(text);
   if (!m) return null;
   return ((Number(m[1]) << 24) >>> 0) + (Number(m[2]) << 16) + (Number(m[3]) << 8) + Number(m[4]);
 }
 
-export function numberToIpv4(n: number): string {
+function numberToIpv4(n: number): string {
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
 

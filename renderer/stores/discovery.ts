@@ -3,6 +3,7 @@ import { computed, shallowRef, triggerRef } from 'vue';
 import type { AddFoundResult, Credentials, DiscoveryCounts, DiscoveryDone, DiscoveryProgress, DiscoveryStarted, FoundServer } from '../../electron/ipc/contract';
 import { compareFound } from '../../electron/common/discovery';
 import { api, ApiError } from '../api';
+import { cancelOperation } from './operations';
 
 export interface RunningScan {
   /** null until the main process has answered with the id. */
@@ -88,11 +89,7 @@ export const useDiscoveryStore = defineStore('discovery', () => {
       cancelWanted = true;
       return;
     }
-    try {
-      await api().fleet.cancel({ operationId: scan.id });
-    } catch (err) {
-      if (!(err instanceof ApiError && err.kind === 'NotFound')) throw err; // it ended meanwhile
-    }
+    await cancelOperation(scan.id);
   }
 
   /** Registers the chosen found servers not registered yet; marks them registered here too. */

@@ -70,6 +70,9 @@ describe('finding servers in the browser', () => {
     // Focus moved to Cancel when the scan started.
     expect(await app.page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Cancel scan');
     await app.screenshot('find-servers');
+    await app.page.emulateMedia({ colorScheme: 'dark' });
+    await app.screenshot('find-servers-dark');
+    await app.page.emulateMedia({ colorScheme: 'light' });
 
     await dialog.getByRole('button', { name: 'Cancel scan' }).click();
     await expect.poll(() => status.textContent()).toMatch(/Cancelled after 7 of 8 probed · 5 servers found/);
