@@ -10,7 +10,7 @@ import { nameKey } from './text';
 /** More addresses than this in one scan is refused (a /16). */
 export const MAX_DISCOVERY_ADDRESSES = 65_536;
 /** More ports than this in one scan is refused. */
-export const MAX_DISCOVERY_PORTS = 64;
+const MAX_DISCOVERY_PORTS = 64;
 /** BrainFrame's API listens on port 80 unless its SERVER_PORT changes it. */
 export const DEFAULT_DISCOVERY_PORTS = [80] as const;
 export const DEFAULT_DISCOVERY_TIMEOUT_MS = 2_000;
