@@ -108,6 +108,27 @@ describe('bf-license discover', () => {
     expect(again.stdout).toMatch(/4 probed, 4 BrainFrame servers found, 0 added\.\nOne of them requires no login: anyone on its network is admin there/);
   });
 
+  it('Ctrl-C cancels the scan: what was found is reported, nothing is added, exit 1', async () => {
+    const hanging = await sim(30, { fault: 'hang' });
+    await sim(31);
+    const before = (await cli(['servers', 'list', '--json'])).stdout;
+    const run = await runCli(['discover', `${prefix}.30-31`, '--ports', String(port), '--timeout', '60', '--add', '--data-dir', data.path], {
+      env: ENV,
+      onSpawn: (child) => {
+        const wait = setInterval(() => {
+          if (hanging.requests.length > 0) {
+            clearInterval(wait);
+            child.kill('SIGINT');
+          }
+        }, 20);
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('probed (cancelled)');
+    expect(run.stdout).toContain('The scan was cancelled: nothing was added.');
+    expect((await cli(['servers', 'list', '--json'])).stdout).toBe(before);
+  });
+
   it('exits 0 when nothing is found', async () => {
     const run = await cli(['discover', `${prefix}.200-203`, '--ports', String(port), '--timeout', '0.3']);
     expect(run.code).toBe(0);

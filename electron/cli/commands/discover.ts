@@ -68,8 +68,11 @@ whether the registry already holds it.
   --password-stdin   standard input. Each server is tested with them; one that refuses them is
                      still added, and reported.
 
+Ctrl-C cancels the scan: what it found so far is reported, and nothing is added.
+
 Exit status: 0 when the scan completed (even with nothing found), 1 when a server could not be
-added, 2 for a usage or input error (such as a target too large: narrow it).`,
+added or the scan was cancelled, 2 for a usage or input error (such as a target too large: narrow
+it).`,
   async run(args) {
     const { values, positionals } = parseCommand(
       args,
@@ -110,7 +113,8 @@ added, 2 for a usage or input error (such as a target too large: narrow it).`,
       }
       const { found } = summary;
       let added = new Map<string, AddFoundResult>();
-      if (values.add) {
+      // Ctrl-C stops the scan; what it found is reported, but nothing is added from a scan cut short.
+      if (values.add && !summary.cancelled) {
         const fresh = found.filter((f) => !f.registered).map((f) => f.url);
         if (creds && fresh.length) warn(cleartextWarning(fresh.map((url) => url.slice('http://'.length))));
         const results = await core.addFound(fresh, { site: values.site, credentials: creds });
@@ -139,11 +143,12 @@ added, 2 for a usage or input error (such as a target too large: narrow it).`,
           ...(rows.length ? [table(headers, rows), ''] : []),
           ...[...added.values()].filter((r) => r.error).map((r) => `${r.name ?? r.url}: ${r.error!.message}`),
           `${summary.counts.probed} probed${summary.cancelled ? ' (cancelled)' : ''}, ${found.length} BrainFrame servers found${values.add ? `, ${addedCount} added` : ''}.`,
+          ...(summary.cancelled && values.add ? ['The scan was cancelled: nothing was added. Run it again to add what it finds.'] : []),
           ...(open ? [`${open === 1 ? 'One of them requires' : `${open} of them require`} no login: anyone on its network is admin there. Turn on AUTHORIZE_CLIENTS there.`] : []),
         ];
         print(lines.join('\n'));
       }
-      return failed.length > 0 ? 1 : 0;
+      return failed.length > 0 || summary.cancelled ? 1 : 0;
     });
   },
 };
