@@ -1,5 +1,6 @@
 import {
   DEFAULT_DISCOVERY_CONCURRENCY,
+  DEFAULT_DISCOVERY_PORTS,
   DEFAULT_DISCOVERY_TIMEOUT_MS,
   DISCOVERY_BOUNDS,
   parsePorts,
@@ -34,8 +35,10 @@ function foundJson(f: FoundServer, add: { result: AddFoundResult | undefined } |
   };
 }
 
-function addedText(r: AddFoundResult | undefined): string {
-  if (!r || r.outcome === 'registered') return 'already registered';
+/** What --add did for one found server; `-` for one not added because the scan was cancelled. */
+function addedText(f: FoundServer, r: AddFoundResult | undefined): string {
+  if (!r) return f.registered ? 'already registered' : '-';
+  if (r.outcome === 'registered') return 'already registered';
   if (r.outcome === 'failed') return `failed: ${errorSummary(r.error!.kind)}`;
   if (r.credentialsAccepted === false) return 'added, credentials refused';
   if (r.error) return `added, credentials untested: ${errorSummary(r.error.kind)}`;
@@ -89,7 +92,7 @@ it).`,
       ['TARGET...'],
     );
     const hosts = parseTargets(positionals);
-    const ports = values.ports === undefined ? [80] : parsePorts(values.ports);
+    const ports = values.ports === undefined ? [...DEFAULT_DISCOVERY_PORTS] : parsePorts(values.ports);
     const timeoutS = seconds('--timeout', values.timeout, DISCOVERY_BOUNDS.timeoutSeconds.max) ?? DEFAULT_DISCOVERY_TIMEOUT_MS / 1000;
     const { min, max } = DISCOVERY_BOUNDS.concurrency;
     const concurrency = wholeNumber('--concurrency', values.concurrency, min, max) ?? DEFAULT_DISCOVERY_CONCURRENCY;
@@ -136,7 +139,7 @@ it).`,
           AUTH_TEXT[f.auth],
           f.ready ? 'yes' : 'starting',
           f.name ?? '-',
-          ...(values.add ? [addedText(added.get(f.url))] : []),
+          ...(values.add ? [addedText(f, added.get(f.url))] : []),
         ]);
         const open = found.filter((f) => f.auth === 'none').length;
         const lines = [
