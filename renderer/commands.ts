@@ -50,6 +50,9 @@ export function runCommand(command: MenuCommand): void {
     case 'add-server':
       ui.open({ name: 'server' });
       break;
+    case 'find-servers':
+      ui.open({ name: 'find' });
+      break;
     case 'import-csv':
       ui.open({ name: 'import' });
       break;

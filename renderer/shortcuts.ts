@@ -26,6 +26,7 @@ const plain = (e: KeyboardEvent, key: string) => e.key === key && !mod(e) && !e.
 
 const WINDOW_SHORTCUTS: WindowShortcut[] = [
   { keys: 'Ctrl+F', what: 'Find: go to the filter box', matches: (e) => mod(e) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'f', run: () => useUiStore().focusFilter(), inFields: true },
+  { keys: 'Ctrl+Shift+F', what: 'Find servers on the network…', matches: (e) => mod(e) && e.shiftKey && !e.altKey && e.key.toLowerCase() === 'f', run: () => useUiStore().open({ name: 'find' }), inFields: true },
   { keys: 'F5', what: 'Refresh all servers', matches: (e) => plain(e, 'F5'), run: () => void refresh('all'), inFields: true },
   { keys: 'Shift+F5', what: 'Refresh the selected servers', matches: (e) => e.key === 'F5' && e.shiftKey && !mod(e) && !e.altKey, run: () => void refresh('selected'), inFields: true },
   { keys: 'Ctrl+Shift+K', what: 'Apply a key to the selected servers…', matches: (e) => mod(e) && e.shiftKey && !e.altKey && e.key.toLowerCase() === 'k', run: () => openApply(), inFields: true },

@@ -6,6 +6,7 @@ import { watch } from 'vue';
 import { api } from './api';
 import { runCommand } from './commands';
 import { CLOCK_MS, useGridStore } from './stores/grid';
+import { useDiscoveryStore } from './stores/discovery';
 import { useKeysStore } from './stores/keys';
 import { useNoticesStore } from './stores/notices';
 import { useOperationsStore } from './stores/operations';
@@ -25,6 +26,7 @@ export function startApp(storage: Storage | null = globalThis.localStorage ?? nu
   const grid = useGridStore();
   const view = useViewStore();
   const selection = useSelectionStore();
+  const discovery = useDiscoveryStore();
 
   // Subscribe first, so nothing that happens while loading is missed.
   const bf = api();
@@ -34,6 +36,8 @@ export function startApp(storage: Storage | null = globalThis.localStorage ?? nu
     bf.on('keys.changed', () => void keys.load().catch((err) => notices.fail(err, 'Could not reload the keys'))),
     bf.on('fleet.progress', (batch) => batch.forEach((event) => operations.onProgress(event))),
     bf.on('fleet.done', (summary) => operations.onDone(summary)),
+    bf.on('discovery.progress', (event) => discovery.onProgress(event)),
+    bf.on('discovery.done', (event) => discovery.onDone(event)),
     bf.on('menu.command', (command) => runCommand(command)),
   ];
 

@@ -26,7 +26,8 @@ export const SELECTION_OPTIONS = {
 
 /**
  * Parses one command's arguments strictly: an unknown option or a wrong number of arguments is a
- * UsageError. `positionals` names the arguments the command takes, each exactly once.
+ * UsageError. `positionals` names the arguments the command takes, each exactly once; a last one
+ * written `NAME...` takes one or more.
  */
 export function parseCommand<O extends Options>(args: string[], options: O, positionals: readonly string[] = []) {
   // Refused by name before parsing, so the message says why and what to use instead.
@@ -42,8 +43,9 @@ export function parseCommand<O extends Options>(args: string[], options: O, posi
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
   // The values are not echoed: a stray argument may be a secret typed in the wrong place.
-  if (parsed.positionals.length !== positionals.length) {
-    const wanted = positionals.length ? `takes ${positionals.join(' ')}` : 'takes no arguments besides its options';
+  const variadic = positionals.at(-1)?.endsWith('...') ?? false;
+  if (variadic ? parsed.positionals.length < positionals.length : parsed.positionals.length !== positionals.length) {
+    const wanted = positionals.length ? `takes ${positionals.join(' ')}${variadic ? ' (one or more)' : ''}` : 'takes no arguments besides its options';
     throw new UsageError(`This command ${wanted}, but was given ${parsed.positionals.length}.`);
   }
   return parsed;

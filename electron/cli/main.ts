@@ -4,13 +4,14 @@ import { version } from '../../package.json';
 import { toErrorInfo } from '../common/errors';
 import { UsageError } from './args';
 import { COMMON_HELP, type Command } from './command';
+import { discoverCommands } from './commands/discover';
 import { fleetCommands } from './commands/fleet';
 import { historyCommands } from './commands/history';
 import { keyCommands } from './commands/keys';
 import { serverCommands } from './commands/servers';
 import { print, warn } from './output';
 
-const COMMANDS: Command[] = [...serverCommands, ...keyCommands, ...fleetCommands, ...historyCommands];
+const COMMANDS: Command[] = [...serverCommands, ...discoverCommands, ...keyCommands, ...fleetCommands, ...historyCommands];
 
 const EXIT_STATUS = 'Exit status: 0 when everything succeeded, 1 when any server (or CSV row) failed, 2 for a usage or input error.';
 

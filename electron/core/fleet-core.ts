@@ -14,6 +14,9 @@ import { KeyVault } from './vault/key-vault';
 import { DisposableStore, type Disposable } from '../common/events';
 import { onUnexpectedError } from '../common/unexpected';
 import type { Credentials, OperationSummary } from '../common/types';
+import { Discovery, type DiscoveryOptions } from './discovery/discovery';
+import { addFound } from './discovery/add-found';
+import type { AddFoundResult } from '../common/discovery';
 
 export interface FleetCoreOptions {
   dataDir: string;
@@ -30,6 +33,7 @@ const KEPT_SUMMARIES = 20;
  */
 export class FleetCore implements Disposable {
   private readonly summaries = new Map<string, OperationSummary>();
+  private readonly discoveries = new Set<Discovery>();
   private readonly listeners = new DisposableStore();
 
   private constructor(
@@ -145,8 +149,30 @@ export class FleetCore implements Disposable {
     return this.keep(this.fleet.retry(previous, targets, key, this.operationOptions(options)));
   }
 
+  /** Scans addresses at ports for BrainFrame servers, marking those already registered. */
+  discover(hosts: readonly string[], options: Omit<DiscoveryOptions, 'registeredName'>): Discovery {
+    const scan = new Discovery(hosts, { ...options, registeredName: (url) => this.registeredAt(url)?.name ?? null });
+    this.discoveries.add(scan);
+    const forget = () => this.discoveries.delete(scan);
+    void scan.done.then(forget, forget);
+    return scan;
+  }
+
+  /** Registers found addresses not registered yet, in one site with one set of credentials, testing them. */
+  addFound(urls: readonly string[], options: { site?: string; credentials?: Credentials | null }): Promise<AddFoundResult[]> {
+    return addFound({ registry: this.registry, testConnection: ({ url, serverId }) => this.testConnection({ url, serverId }) }, urls, options);
+  }
+
+  /** The registered server at this address (any form of it), if any. */
+  registeredAt(url: string) {
+    const origin = normaliseServerUrl(url);
+    return this.registry.list().find((s) => s.url === origin);
+  }
+
   /** Cancels running operations and writes what is pending. */
   async close(): Promise<void> {
+    for (const scan of this.discoveries) scan.cancel();
+    await Promise.allSettled([...this.discoveries].map((scan) => scan.done));
     await this.fleet.cancelAll();
     // Only a cache: a disk that refuses it at shutdown must not turn the work done into a failure.
     await this.status.flush().catch((err) => onUnexpectedError('saving the status cache at shutdown', err));

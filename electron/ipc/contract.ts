@@ -5,6 +5,7 @@
  * Nothing here carries a password or key text: servers show `hasCredentials`, keys their
  * fingerprints.
  */
+import type { AddFoundResult, DiscoveryCounts, FoundServer } from '../common/discovery';
 import type { ErrorInfo } from '../common/errors';
 import type { LicenseInfo } from '../common/license';
 import type { Settings } from '../common/settings';
@@ -22,6 +23,7 @@ import type {
   ServerStatus,
 } from '../common/types';
 
+export type { AddFoundResult, DiscoveryCounts, FoundServer };
 export type { AuditEntry, Credentials, CsvReport, ErrorInfo, KeyApplication, KeyInfo, LicenseInfo, OperationCounts, OperationSummary, ProgressEvent, Server, ServerInput, ServerStatus, Settings };
 
 /**
@@ -47,6 +49,27 @@ export interface ConnectionTest {
 export interface OperationStarted {
   operationId: string;
   counts: OperationCounts;
+}
+
+/** A scan started: its id (for `fleet.cancel`) and how many probes it will make. */
+export interface DiscoveryStarted {
+  operationId: string;
+  counts: DiscoveryCounts;
+}
+
+/** Servers found since the last event of this scan, and where it stands. */
+export interface DiscoveryProgress {
+  operationId: string;
+  counts: DiscoveryCounts;
+  found: FoundServer[];
+}
+
+/** A scan ended (or was cancelled): everything it found, by address then port. */
+export interface DiscoveryDone {
+  operationId: string;
+  cancelled: boolean;
+  counts: DiscoveryCounts;
+  found: FoundServer[];
 }
 
 /** Every request/response channel: `domain.action`, grouped by domain on the bridge. */
@@ -81,7 +104,11 @@ export interface Commands {
   'fleet.refresh': { input: { serverIds: string[] }; output: OperationStarted };
   /** Starts applying a key to exactly these servers (frozen at confirmation). */
   'fleet.apply': { input: { keyId: string; serverIds: string[] }; output: OperationStarted };
-  /** Cancels a running operation. */
+  /** Starts scanning addresses and ports for BrainFrame servers (targets and ports as `bf-license discover` takes them); `fleet.cancel` stops it. */
+  'discovery.start': { input: { targets: string[]; ports: string; timeoutSeconds?: number; concurrency?: number }; output: DiscoveryStarted };
+  /** Registers found addresses not registered yet, in one site with the same optional credentials, each then tested. */
+  'discovery.add': { input: { urls: string[]; site?: string; credentials?: Credentials | null }; output: AddFoundResult[] };
+  /** Cancels a running operation (a refresh, an apply or a scan). */
   'fleet.cancel': { input: { operationId: string }; output: void };
   /** Runs a finished operation again for its failures only. */
   'fleet.retry': { input: { operationId: string }; output: OperationStarted };
@@ -105,6 +132,10 @@ export interface Events {
   'fleet.progress': ProgressEvent[];
   /** An operation finished (or was cancelled): one summary. */
   'fleet.done': OperationSummary;
+  /** A scan found servers or probed more addresses (at most about ten a second, and at each find). */
+  'discovery.progress': DiscoveryProgress;
+  /** A scan ended. */
+  'discovery.done': DiscoveryDone;
   /** Statuses that changed, from any operation or the background refresh. */
   'status.changed': ServerStatus[];
   /** The server list changed (from this window, the command line is not watched). */
@@ -115,7 +146,7 @@ export interface Events {
   'menu.command': MenuCommand;
 }
 
-export type MenuCommand = 'add-server' | 'import-csv' | 'export-csv' | 'add-key' | 'refresh-all' | 'refresh-selected' | 'select-all' | 'open-settings' | 'focus-filter';
+export type MenuCommand = 'add-server' | 'find-servers' | 'import-csv' | 'export-csv' | 'add-key' | 'refresh-all' | 'refresh-selected' | 'select-all' | 'open-settings' | 'focus-filter';
 
 export type CommandChannel = keyof Commands;
 export type EventChannel = keyof Events;
@@ -136,6 +167,8 @@ export const COMMAND_CHANNELS = [
   'keys.applications',
   'fleet.refresh',
   'fleet.apply',
+  'discovery.start',
+  'discovery.add',
   'fleet.cancel',
   'fleet.retry',
   'history.list',
@@ -144,7 +177,7 @@ export const COMMAND_CHANNELS = [
   'files.save',
 ] as const satisfies readonly CommandChannel[];
 
-export const EVENT_CHANNELS = ['fleet.progress', 'fleet.done', 'status.changed', 'servers.changed', 'keys.changed', 'menu.command'] as const satisfies readonly EventChannel[];
+export const EVENT_CHANNELS = ['fleet.progress', 'fleet.done', 'discovery.progress', 'discovery.done', 'status.changed', 'servers.changed', 'keys.changed', 'menu.command'] as const satisfies readonly EventChannel[];
 
 /** What every command answers: errors travel as data, since thrown errors lose their kind crossing IPC. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };

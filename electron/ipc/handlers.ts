@@ -8,8 +8,13 @@ import type { SettingsStore } from '../core/settings/settings';
 import type { StatusCache } from '../core/status/status-cache';
 import type { KeyVault } from '../core/vault/key-vault';
 import { DisposableStore, Emitter, type Disposable } from '../common/events';
-import { COMMAND_CHANNELS, type CommandChannel, type EventChannel, type Events, type ImportSource, type Input, type Output, type Result } from './contract';
+import { COMMAND_CHANNELS, type CommandChannel, type DiscoveryStarted, type EventChannel, type Events, type ImportSource, type Input, type Output, type Result } from './contract';
 import type { ImportFile } from '../core/registry/import-file';
+import type { Discovery } from '../core/discovery/discovery';
+import { DEFAULT_DISCOVERY_CONCURRENCY, DEFAULT_DISCOVERY_TIMEOUT_MS, parsePorts, parseTargets, type FoundServer } from '../common/discovery';
+
+/** A scan's count goes out at most this often between finds. */
+const PROGRESS_EVERY_MS = 100;
 import { INPUT_SCHEMAS } from './schemas';
 import { excerpt } from '../common/text';
 import type { ProgressEvent } from '../common/types';
@@ -35,7 +40,7 @@ export interface EmittedEvent<E extends EventChannel = EventChannel> {
  * connection test go through FleetCore, which keeps each server's turn. FleetCore provides all of
  * it; a test may give any object of this shape.
  */
-export type HandlerServices = Pick<FleetCore, 'dataDir' | 'notices' | 'refresh' | 'apply' | 'retry' | 'testConnection'> & {
+export type HandlerServices = Pick<FleetCore, 'dataDir' | 'notices' | 'refresh' | 'apply' | 'retry' | 'testConnection' | 'discover' | 'addFound'> & {
   registry: Pick<ServerRegistry, 'list' | 'add' | 'update' | 'removeMany' | 'previewFile' | 'importFile' | 'reloadIfChanged' | 'onDidChange'>;
   vault: Pick<KeyVault, 'list' | 'addText' | 'remove' | 'applications' | 'reloadIfChanged' | 'onDidChange'>;
   status: Pick<StatusCache, 'all' | 'get' | 'onDidChange'>;
@@ -52,7 +57,8 @@ type Handlers = { [C in CommandChannel]: (input: Input<C>) => Promise<Output<C>>
  */
 export class IpcHandlers implements Disposable {
   private readonly events = new Emitter<EmittedEvent>();
-  private readonly operations = new Map<string, Operation>();
+  /** What this window started and may cancel: bulk operations and scans, by id. */
+  private readonly operations = new Map<string, Pick<Operation, 'cancel'>>();
   private readonly subscriptions = new DisposableStore();
   readonly onEvent = this.events.event;
 
@@ -131,6 +137,32 @@ export class IpcHandlers implements Disposable {
     return { operationId: op.id, counts: { ...op.counts } };
   }
 
+  /**
+   * A scan's events: found servers at once, the count at most every PROGRESS_EVERY_MS between
+   * finds (a /16 makes 65,536 probes, not 65,536 messages), and everything at the end.
+   */
+  private trackScan(scan: Discovery): DiscoveryStarted {
+    this.operations.set(scan.id, scan);
+    let pending: FoundServer[] = [];
+    let last = 0;
+    scan.onDidFind((found) => pending.push(found));
+    scan.onDidProgress((counts) => {
+      const now = Date.now();
+      if (pending.length === 0 && now - last < PROGRESS_EVERY_MS) return;
+      last = now;
+      this.emit('discovery.progress', { operationId: scan.id, counts, found: pending });
+      pending = [];
+    });
+    void scan.done.then(
+      (summary) => {
+        this.operations.delete(scan.id);
+        this.emit('discovery.done', { operationId: scan.id, cancelled: summary.cancelled, counts: summary.counts, found: summary.found });
+      },
+      () => this.operations.delete(scan.id),
+    );
+    return { operationId: scan.id, counts: { ...scan.counts } };
+  }
+
   private readonly handlers: Handlers = {
     'app.info': () => ({ version: this.host.appVersion, dataDir: this.core.dataDir, platform: this.host.platform, notices: this.core.notices }),
     'servers.list': async () => {
@@ -156,6 +188,15 @@ export class IpcHandlers implements Disposable {
     'keys.applications': () => this.core.vault.applications(),
     'fleet.refresh': ({ serverIds }) => this.track(this.core.refresh(serverIds)),
     'fleet.apply': ({ keyId, serverIds }) => this.track(this.core.apply(keyId, serverIds)),
+    'discovery.start': ({ targets, ports, timeoutSeconds, concurrency }) =>
+      this.trackScan(
+        this.core.discover(parseTargets(targets), {
+          ports: parsePorts(ports),
+          timeoutMs: Math.round((timeoutSeconds ?? DEFAULT_DISCOVERY_TIMEOUT_MS / 1000) * 1000),
+          concurrency: concurrency ?? DEFAULT_DISCOVERY_CONCURRENCY,
+        }),
+      ),
+    'discovery.add': ({ urls, site, credentials }) => this.core.addFound(urls, { site, credentials }),
     'fleet.cancel': ({ operationId }) => {
       const op = this.operations.get(operationId);
       if (!op) throw new AppError('NotFound', 'That operation has already finished.');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { settingsSchema } from '../core/settings/settings';
 import type { CommandChannel, Input } from './contract';
 import { MAX_CSV_BYTES, MAX_XLSX_BASE64_CHARS } from '../common/limits';
+import { DISCOVERY_BOUNDS, MAX_DISCOVERY_ADDRESSES } from '../common/discovery';
 
 /**
  * Input schemas for every command: types and sizes only (the core validates meaning, with the
@@ -47,6 +48,13 @@ export const INPUT_SCHEMAS: { [C in CommandChannel]: z.ZodType<Input<C>> } = {
   'keys.applications': nothing,
   'fleet.refresh': z.strictObject({ serverIds: ids }),
   'fleet.apply': z.strictObject({ keyId: id, serverIds: ids }),
+  'discovery.start': z.strictObject({
+    targets: z.array(text(1_000)).min(1).max(1_000),
+    ports: text(1_000),
+    timeoutSeconds: z.number().min(DISCOVERY_BOUNDS.timeoutSeconds.min).max(DISCOVERY_BOUNDS.timeoutSeconds.max).optional(),
+    concurrency: z.number().int().min(DISCOVERY_BOUNDS.concurrency.min).max(DISCOVERY_BOUNDS.concurrency.max).optional(),
+  }),
+  'discovery.add': z.strictObject({ urls: z.array(serverFields.url).max(MAX_DISCOVERY_ADDRESSES), site: serverFields.site, credentials: serverFields.credentials }),
   'fleet.cancel': z.strictObject({ operationId: id }),
   'fleet.retry': z.strictObject({ operationId: id }),
   'history.list': z.strictObject({ serverId: id.optional(), limit: z.number().int().min(1).max(100_000).optional() }),

@@ -2,7 +2,7 @@ import type { MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand } from '../ipc/contract';
 
 /** Commands whose keys the window handles (renderer/shortcuts.ts): the menu only shows them. */
-const WINDOW_HANDLES: ReadonlySet<MenuCommand> = new Set(['refresh-all', 'refresh-selected', 'select-all', 'focus-filter']);
+const WINDOW_HANDLES: ReadonlySet<MenuCommand> = new Set(['refresh-all', 'refresh-selected', 'select-all', 'focus-filter', 'find-servers']);
 
 /**
  * The application menu with the usual shortcuts. Commands that act on the grid are sent to the
@@ -24,6 +24,7 @@ export function menuTemplate(send: (command: MenuCommand) => void, platform: Nod
       label: '&File',
       submenu: [
         item('Add Server…', 'add-server', 'CmdOrCtrl+N'),
+        item('Find Servers on the Network…', 'find-servers', 'CmdOrCtrl+Shift+F'),
         item('Import Servers…', 'import-csv', 'CmdOrCtrl+I'),
         item('Export Grid as CSV…', 'export-csv', 'CmdOrCtrl+E'),
         { type: 'separator' },

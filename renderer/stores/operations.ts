@@ -130,12 +130,7 @@ export const useOperationsStore = defineStore('operations', () => {
       cancelWanted = true;
       return;
     }
-    try {
-      await api().fleet.cancel({ operationId: op.id });
-    } catch (err) {
-      // It finished meanwhile: its summary is on the way.
-      if (!(err instanceof ApiError && err.kind === 'NotFound')) throw err;
-    }
+    await cancelOperation(op.id);
   }
 
   /** Closes the summary and clears the per-row results. */
@@ -146,6 +141,15 @@ export const useOperationsStore = defineStore('operations', () => {
 
   return { running, live, summary, busy, hasLive, apply, refresh, retryFailed, onProgress, onDone, cancel, dismiss };
 });
+
+/** Cancels an operation or scan by id; one that finished meanwhile is fine: its end is on the way. */
+export async function cancelOperation(operationId: string): Promise<void> {
+  try {
+    await api().fleet.cancel({ operationId });
+  } catch (err) {
+    if (!(err instanceof ApiError && err.kind === 'NotFound')) throw err;
+  }
+}
 
 function resultStatus(kind: OperationKind, ok: boolean, errorKind: string | undefined): LiveStatus {
   if (ok) return { state: 'ok', label: OK_LABEL[kind] };

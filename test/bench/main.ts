@@ -13,6 +13,8 @@ import type { Fault } from '../sim/server';
 import { mintKey } from '../sim/keys';
 import { tempDir, testKeychain } from '../helpers/keyring';
 import { startSimProcess } from './sim-process';
+import { parseTargets } from '../../electron/common/discovery';
+import { startSimServer, type SimServer } from '../sim/server';
 import { measureRenderer, measureRendererRefresh } from './renderer';
 import { barePool, type AnchorRequest } from './anchor';
 
@@ -281,6 +283,44 @@ async function startupBenchmarks(): Promise<void> {
   }
 }
 
+/**
+ * A /24 at one port with the default concurrency: 254 loopback addresses 127.0.1.1-254, of which
+ * 30 are BrainFrame (open, login required, starting), 10 accept and never answer, and the rest
+ * refuse. A short 0.5 s probe timeout keeps the run brief; the target scales with it. The servers
+ * run in this process (the sim's command line serves one address), which only adds to the figure.
+ */
+async function discoveryBenchmark(): Promise<void> {
+  const port = 26500;
+  const timeoutMs = 500;
+  const concurrency = 64;
+  const servers: SimServer[] = [];
+  try {
+    for (let i = 0; i < 40; i++) {
+      const host = `127.0.1.${1 + i * 6}`;
+      const kind = i % 4;
+      servers.push(
+        await startSimServer({ host, port, ...(i >= 30 ? { fault: 'hang' as const } : kind === 1 ? { auth: { username: 'admin', password: 'admin' } } : kind === 2 ? { fault: 'starting' as const } : {}) }),
+      );
+    }
+    await withCore(async (core) => {
+      const hosts = parseTargets(['127.0.1.0/24']);
+      let found = 0;
+      const ms = await timed(async () => {
+        found = (await core.discover(hosts, { ports: [port], timeoutMs, concurrency }).done).counts.found;
+      });
+      const target = Math.ceil(hosts.length / concurrency) * timeoutMs * 1.1;
+      record(
+        `discover 127.0.1.0/24 at one port, concurrency ${concurrency}, probe timeout ${timeoutMs / 1000} s (${found} found, 10 hanging)`,
+        `${(ms / 1000).toFixed(2)} s`,
+        `≤ ceil(${hosts.length}/${concurrency}) × ${timeoutMs / 1000} s × 1.1 = ${(target / 1000).toFixed(2)} s`,
+        ms <= target ? 'meets' : 'misses',
+      );
+    });
+  } finally {
+    await Promise.all(servers.map((s) => s.close()));
+  }
+}
+
 function writeReport(startedAt: Date, seconds: number): void {
   const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${process.platform}`;
   const rows = figures.map((f) => `| ${f.name} | ${f.value} | ${f.target || '—'} | ${f.verdict === 'info' ? '—' : f.verdict} |`).join('\n');
@@ -298,7 +338,8 @@ ${rows}
 ## How to reproduce
 
 \`npm run bench\` (after \`npm ci\`). It builds the app if \`out/\` is missing, starts its own simulated
-fleets on loopback in a separate process (ports 21000-31999, below Linux's ephemeral range), and uses a private, throw-away keychain.
+fleets on loopback in a separate process (ports 21000-31999, below Linux's ephemeral range; the
+discovery scan uses 127.0.1.1-254 at port 26500), and uses a private, throw-away keychain.
 Fleet figures are compared with an anchor the bench runs itself, in turns with ours in the same
 process: a bare Node \`http\` pool doing the same requests with the same concurrency (no library, no
 keep-alive), the runtime's own limit; each is the median of three runs. The ideal of a fleet
@@ -314,6 +355,7 @@ async function main(): Promise<void> {
   const sections: Array<[string, () => Promise<void>]> = [
     ['fleet refresh', refreshBenchmarks],
     ['bulk apply', applyBenchmark],
+    ['discovery', discoveryBenchmark],
     ['command line', cliBenchmark],
     ['5,000 servers', memoryBenchmark],
     ['start-up', startupBenchmarks],

@@ -181,7 +181,7 @@ afterAll(async () => {
 
 describe('help and version', () => {
   it('documents the tool and every command, and prints the version', async () => {
-    const commands = ['servers add', 'servers import', 'servers list', 'servers remove', 'keys add', 'keys list', 'keys remove', 'status', 'apply', 'history'];
+    const commands = ['servers add', 'servers import', 'servers list', 'servers remove', 'keys add', 'keys list', 'keys remove', 'status', 'apply', 'history', 'discover'];
     const [tool, ver, group, none, unknown, bare, ...each] = await Promise.all([
       cli(['--help']),
       cli(['--version']),

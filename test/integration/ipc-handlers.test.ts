@@ -84,6 +84,8 @@ describe('input validation', () => {
     'keys.applications': { id: 7 }, // it takes nothing: every key's applications at once
     'fleet.refresh': { serverIds: [null] },
     'fleet.apply': { keyId: 'k', serverIds: 'all' },
+    'discovery.start': { targets: ['127.0.0.1'], ports: '80', concurrency: 0 },
+    'discovery.add': { urls: 'http://127.0.0.1:1' },
     'fleet.cancel': {},
     'fleet.retry': { operationId: 'x'.repeat(101) },
     'history.list': { limit: -1 },

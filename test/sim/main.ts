@@ -6,9 +6,10 @@ import { FAULTS, type Fault, type LicenseState, type SimServerOptions } from './
 import { loadTestCert } from './tls';
 
 const USAGE = `Usage:
-  npm run -s sim -- --port P [--count N] [--auth USER:PASS] [--latency-ms MS]
+  npm run -s sim -- --port P [--count N] [--host 127.X.Y.Z] [--auth USER:PASS] [--latency-ms MS]
                     [--state missing|valid|expired|invalid] [--fault INDEX=KIND]... [--tls]
-      Serve N (default 1) simulated BrainFrame servers on 127.0.0.1 ports P..P+N-1. Prints each
+      Serve N (default 1) simulated BrainFrame servers on 127.0.0.1 (or --host, any loopback
+      address, as a target for \`bf-license discover\`) ports P..P+N-1. Prints each
       server's URL on its own line, then "ready"; stops cleanly on SIGINT or SIGTERM.
       --fault gives server INDEX (0-based) a fault; repeat it for more servers. Kinds:
       ${FAULTS.join(', ')}.
@@ -90,6 +91,7 @@ function parseFaults(specs: string[], count: number): Map<number, Fault> {
 async function serve(args: string[]): Promise<number> {
   const { values } = parse(args, {
     port: { type: 'string' },
+    host: { type: 'string' },
     count: { type: 'string' },
     auth: { type: 'string' },
     'latency-ms': { type: 'string' },
@@ -103,6 +105,10 @@ async function serve(args: string[]): Promise<number> {
   if (basePort + count - 1 > 65_535) throw new UsageError(`ports ${basePort}-${basePort + count - 1} go past 65535: lower --port or --count`);
 
   const shared: SimServerOptions = {};
+  if (values.host !== undefined) {
+    if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(values.host)) throw new UsageError(`--host needs a loopback address such as 127.0.0.2, not "${values.host}"`);
+    shared.host = values.host;
+  }
   const auth = values.auth;
   if (auth !== undefined) {
     const colon = auth.indexOf(':');

@@ -58,8 +58,13 @@ export const ERROR_STATUS = {
 export type ErrorKind = keyof typeof ERROR_STATUS;
 
 export interface SimServerOptions {
-  /** 0 (default) picks a free port. The host is always 127.0.0.1. */
+  /** 0 (default) picks a free port. */
   port?: number;
+  /**
+   * A loopback address to listen on, 127.0.0.1 by default. Linux routes all of 127.0.0.0/8 to the
+   * loopback interface, so servers on 127.0.0.2, 127.0.0.3, … make a scanned "subnet".
+   */
+  host?: string;
   /** Require HTTP Basic auth or a session cookie on every request. */
   auth?: { username: string; password: string };
   /** Role of the account: 'user' may read but gets InsufficientRoleError on PUT /api/license. Default 'admin'. */
@@ -117,6 +122,7 @@ export interface RequestLogEntry {
 
 export interface SimServer {
   readonly url: string;
+  readonly host: string;
   readonly port: number;
   /** Every request received, oldest first. Tests may clear it with `requests.length = 0`. */
   readonly requests: RequestLogEntry[];
@@ -131,7 +137,8 @@ export interface SimServer {
   close(): Promise<void>;
 }
 
-const HOST = '127.0.0.1';
+const DEFAULT_HOST = '127.0.0.1';
+const LOOPBACK = /^127\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 const MIB = 1024 * 1024;
 // Past this a flood is cut off instead of drained for a polite 413.
 const DRAIN_LIMIT = 16 * MIB;
@@ -139,8 +146,8 @@ const MAX_SESSIONS = 10_000;
 const RESET_DELAY_MS = 30;
 const OVERSIZED_PAD = 2.5 * MIB;
 
-// Ports of refusing servers: nothing listens there, so a random bind could land on one.
-const reservedPorts = new Set<number>();
+// `host:port` of refusing servers: nothing listens there, so a random bind could land on one.
+const reservedPorts = new Set<string>();
 
 const NGINX_502 =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n' +
@@ -214,7 +221,7 @@ function basicCredentials(header: string): { username: string; password: string 
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-function listenOn(server: net.Server, port: number): Promise<number> {
+function listenOn(server: net.Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => {
       server.off('listening', onListening);
@@ -226,17 +233,17 @@ function listenOn(server: net.Server, port: number): Promise<number> {
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    server.listen({ port, host: HOST });
+    server.listen({ port, host });
   });
 }
 
 /** A free port for a refusing server, reserved so other simulated servers do not take it. */
-async function reserveFreePort(): Promise<number> {
+async function reserveFreePort(host: string): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const probe = net.createServer();
-    const port = await listenOn(probe, 0);
-    const taken = reservedPorts.has(port);
-    if (!taken) reservedPorts.add(port);
+    const port = await listenOn(probe, host, 0);
+    const taken = reservedPorts.has(`${host}:${port}`);
+    if (!taken) reservedPorts.add(`${host}:${port}`);
     await new Promise<void>((resolve) => probe.close(() => resolve()));
     if (!taken) return port;
   }
@@ -266,6 +273,7 @@ function initialKey(opts: SimServerOptions): string | null {
 class Sim implements SimServer {
   readonly requests: RequestLogEntry[] = [];
   port: number;
+  readonly host: string;
   private puts = 0;
   private readonly server: net.Server;
   private readonly scheme: 'http' | 'https';
@@ -283,6 +291,7 @@ class Sim implements SimServer {
 
   constructor(private readonly opts: SimServerOptions) {
     this.port = opts.port ?? 0;
+    this.host = opts.host ?? DEFAULT_HOST;
     this.heldKey = initialKey(opts);
     this.fault = opts.fault ?? null;
     this.latencyMs = opts.latencyMs ?? 0;
@@ -297,7 +306,12 @@ class Sim implements SimServer {
   }
 
   get url(): string {
-    return `${this.scheme}://${HOST}:${this.port}`;
+    return `${this.scheme}://${this.host}:${this.port}`;
+  }
+
+  /** `host:port`, as refusing servers reserve it. */
+  private get slot(): string {
+    return `${this.host}:${this.port}`;
   }
 
   get putCount(): number {
@@ -306,8 +320,8 @@ class Sim implements SimServer {
 
   async start(): Promise<void> {
     if (this.fault === 'refuse') {
-      if (this.port === 0) this.port = await reserveFreePort();
-      else reservedPorts.add(this.port);
+      if (this.port === 0) this.port = await reserveFreePort(this.host);
+      else reservedPorts.add(this.slot);
       return;
     }
     await this.listen();
@@ -327,12 +341,12 @@ class Sim implements SimServer {
     const change = async (): Promise<void> => {
       if (this.closed) return;
       if (fault === 'refuse') {
-        reservedPorts.add(this.port);
+        reservedPorts.add(this.slot);
         await this.stopListening();
       } else if (!this.server.listening) {
         // If the port was taken meanwhile this rejects and the server stays refusing.
-        await listenOn(this.server, this.port);
-        reservedPorts.delete(this.port);
+        await listenOn(this.server, this.host, this.port);
+        reservedPorts.delete(this.slot);
       }
       this.fault = fault;
       this.armStartingTimer();
@@ -351,7 +365,7 @@ class Sim implements SimServer {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     await this.transition.catch(() => undefined);
-    if (this.fault === 'refuse') reservedPorts.delete(this.port);
+    if (this.fault === 'refuse') reservedPorts.delete(this.slot);
     await this.stopListening();
   }
 
@@ -362,8 +376,8 @@ class Sim implements SimServer {
   private async listen(): Promise<void> {
     const random = this.port === 0;
     for (let attempt = 0; ; attempt++) {
-      const port = await listenOn(this.server, this.port);
-      if (random && reservedPorts.has(port) && attempt < 10) {
+      const port = await listenOn(this.server, this.host, this.port);
+      if (random && reservedPorts.has(`${this.host}:${port}`) && attempt < 10) {
         await this.stopListening();
         continue;
       }
@@ -632,9 +646,11 @@ class Sim implements SimServer {
   }
 }
 
-/** Starts one simulated BrainFrame server on 127.0.0.1. */
+/** Starts one simulated BrainFrame server on 127.0.0.1 (or `host`, another loopback address). */
 export async function startSimServer(opts: SimServerOptions = {}): Promise<SimServer> {
   const port = opts.port ?? 0;
+  // Tests, benchmarks and the demo never listen on (or make anyone scan) anything but loopback.
+  if (opts.host !== undefined && !LOOPBACK.test(opts.host)) throw new Error(`host must be a loopback address 127.x.y.z, not ${opts.host}`);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`port must be 0-65535, not ${port}`);
   if (opts.latencyMs !== undefined && !(opts.latencyMs >= 0)) throw new Error('latencyMs must be at least 0');
   const sim = new Sim(opts);

@@ -390,6 +390,17 @@ describe('fleet', () => {
     expect(causeCode(await fetch(`${fleet.urls[100]}/api/version`).catch((e: unknown) => e))).toBe('ECONNREFUSED');
   });
 
+  it('listens on other loopback addresses, one port shared by a "subnet" of them', async () => {
+    const first = await sim({ host: '127.0.0.2' });
+    const second = await sim({ host: '127.0.0.3', port: first.port, version: '0.29.0' });
+    const refusing = await sim({ host: '127.0.0.4', port: first.port, fault: 'refuse' });
+    expect(first.url).toBe(`http://127.0.0.2:${first.port}`);
+    expect(await (await fetch(`${first.url}/api/version`)).json()).toBe('0.30.5');
+    expect(await (await fetch(`${second.url}/api/version`)).json()).toBe('0.29.0');
+    await expect(fetch(`${refusing.url}/api/version`)).rejects.toThrow();
+    await expect(sim({ host: '10.0.0.1' })).rejects.toThrow(/loopback address 127.x.y.z/);
+  });
+
   it('takes consecutive ports from basePort, and says which port failed', async () => {
     let fleet: Fleet | undefined;
     for (let attempt = 0; !fleet && attempt < 5; attempt++) {

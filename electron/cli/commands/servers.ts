@@ -16,7 +16,7 @@ export function findServer(core: FleetCore, name: string): Server {
 }
 
 /** The username with the password read from standard input; never from an argument. */
-async function credentials(username: string | undefined, passwordStdin: boolean | undefined): Promise<Credentials | null> {
+export async function credentials(username: string | undefined, passwordStdin: boolean | undefined): Promise<Credentials | null> {
   if (username === undefined && !passwordStdin) return null;
   if (username === undefined) throw new UsageError('--password-stdin needs --username USER.');
   if (!passwordStdin) throw new UsageError('--username needs --password-stdin: the password is read from standard input, never from an argument.');
