@@ -8,6 +8,7 @@ import { isCleartext } from '../../electron/common/server-url';
 import { daysUntil, describeDuration, describeExpiry, licenseHealth, type LicenseHealth } from '../../electron/common/license-health';
 import { localTime, relativeTime } from '../../electron/common/format';
 import { HEALTH_SEVERITY, type Reach } from './states';
+import { staleAfterMs } from '../../electron/common/report';
 
 export interface GridRow {
   id: string;
@@ -57,14 +58,6 @@ export interface RowContext {
   refreshIntervalMinutes: number;
 }
 
-/** A check older than twice the refresh interval plus this is stale. */
-export const STALE_GRACE_MS = 5 * 60_000;
-/** With background refresh off, a check older than this is stale. */
-export const STALE_WITHOUT_REFRESH_MS = 24 * 3_600_000;
-
-export function staleAfterMs(refreshIntervalMinutes: number): number {
-  return refreshIntervalMinutes > 0 ? 2 * refreshIntervalMinutes * 60_000 + STALE_GRACE_MS : STALE_WITHOUT_REFRESH_MS;
-}
 
 export function reachOf(status: ServerStatus | undefined, ctx: RowContext): Reach {
   if (!status?.checkedAt || status.reachability === 'never') return 'never';
