@@ -81,6 +81,16 @@ export function normaliseReminders(days: readonly number[]): number[] {
   return [...new Set(days)].sort((a, b) => b - a);
 }
 
+/** "30, 7, 1" as days; "" as none. Throws RangeError with what to write instead. */
+export function parseReminderDays(text: string): number[] {
+  if (text.trim() === '') return [];
+  const parts = text.split(',').map((part) => part.trim());
+  if (parts.some((part) => !/^\d{1,3}$/.test(part) || Number(part) > MAX_REMINDER_DAYS)) {
+    throw new RangeError(`Reminders are days before the expiry separated by commas, each a whole number from 0 to ${MAX_REMINDER_DAYS} (such as 30, 7, 1), not "${text.trim()}".`);
+  }
+  return normaliseReminders(parts.map(Number));
+}
+
 interface EventSpec {
   uid: string;
   date: string;

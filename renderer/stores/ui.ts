@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 
-export type DialogName = 'server' | 'import' | 'export' | 'keys' | 'apply' | 'settings' | 'remove';
+export type DialogName = 'server' | 'import' | 'export' | 'keys' | 'apply' | 'settings' | 'remove' | 'report' | 'calendar';
 
 export interface DialogRequest {
   name: DialogName;

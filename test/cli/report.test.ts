@@ -230,7 +230,7 @@ describe('bf-license report', () => {
   it('refuses wrong options with a clear message and exit status 2', async () => {
     const cases: [string[], RegExp][] = [
       [['--all', '--format', 'doc', '--out', 'x'], /--format needs one of html, pdf, csv, json, ics\./],
-      [['--all', '--format', 'ics', '--reminders', '30,x', '--out', 'x'], /--reminders takes days/],
+      [['--all', '--format', 'ics', '--reminders', '30,x', '--out', 'x'], /--reminders: Reminders are days before the expiry separated by commas/],
       [['--all', '--format', 'html', '--out', join(dir.path, 'missing', 'r.html')], /the folder .+missing does not exist/],
     ];
     for (const [args, message] of cases) {

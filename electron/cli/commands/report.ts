@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { AppError } from '../../common/errors';
 import { plural } from '../../common/format';
 import { REPORT_FORMATS, type ReportFormat } from '../../common/report-formats';
-import { DEFAULT_REMINDER_DAYS, MAX_REMINDER_DAYS } from '../../common/report-ics';
+import { DEFAULT_REMINDER_DAYS, parseReminderDays } from '../../common/report-ics';
 import type { FleetCore } from '../../core/fleet-core';
 import { printHtmlToPdf } from '../../core/report/chromium-pdf';
 import { collectReport, renderReport } from '../../core/report/fleet-report';
@@ -14,15 +14,14 @@ import { print, warn } from '../output';
 import { showProgress } from '../progress';
 import { SELECTION_HELP, runOptions, selectServers } from './fleet';
 
-/** "30,7,1" as days; each a whole number from 0 to a year. */
+/** --reminders as days, the default when absent. */
 function reminderDays(text: string | undefined): number[] {
   if (text === undefined) return [...DEFAULT_REMINDER_DAYS];
-  if (text.trim() === '') return [];
-  return text.split(',').map((part) => {
-    const n = Number(part.trim());
-    if (!/^\d+$/.test(part.trim()) || n > MAX_REMINDER_DAYS) throw new UsageError(`--reminders takes days before the expiry separated by commas, each a whole number from 0 to ${MAX_REMINDER_DAYS} (such as 30,7,1), not "${text}".`);
-    return n;
-  });
+  try {
+    return parseReminderDays(text);
+  } catch (err) {
+    throw new UsageError(`--reminders: ${(err as Error).message}`);
+  }
 }
 
 /** The report's words for its scope. */

@@ -5,13 +5,22 @@
  * come out of common/report-formats and common/report-ics. PDF is the same HTML printed by a
  * browser the caller provides (Electron's printToPDF in the app, headless Chromium in the CLI).
  */
-import type { FleetCore } from '../fleet-core';
+import type { AuditLog } from '../audit/audit-log';
+import type { ServerRegistry } from '../registry/server-registry';
+import type { SettingsStore } from '../settings/settings';
+import type { StatusCache } from '../status/status-cache';
 import { buildReport, lastApplications, staleAfterMs, type FleetReport, type StreamFigure } from '../../common/report';
 import { reportCsv, reportHtml, reportJson, type ReportFormat } from '../../common/report-formats';
 import { reportCalendar, type CalendarOptions } from '../../common/report-ics';
 import { isoDay } from '../../common/format';
 
-export type ReportSources = Pick<FleetCore, 'registry' | 'status' | 'settings' | 'audit'>;
+/** What a report reads of the core, and nothing more. */
+export interface ReportSources {
+  registry: Pick<ServerRegistry, 'list'>;
+  status: Pick<StatusCache, 'get'>;
+  settings: Pick<SettingsStore, 'get'>;
+  audit: Pick<AuditLog, 'query'>;
+}
 
 export interface ReportRequest {
   /** The servers, in any order; all of them when omitted. */
