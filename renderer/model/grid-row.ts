@@ -8,13 +8,15 @@ import { isCleartext } from '../../electron/common/server-url';
 import { daysUntil, describeDuration, describeExpiry, licenseHealth, type LicenseHealth } from '../../electron/common/license-health';
 import { localTime, relativeTime } from '../../electron/common/format';
 import { HEALTH_SEVERITY, type Reach } from './states';
-import { staleAfterMs } from '../../electron/common/report';
+import { hostPort, staleAfterMs } from '../../electron/common/report';
 
 export interface GridRow {
   id: string;
   name: string;
   site: string;
   url: string;
+  /** `host:port`, what the address column shows (the full URL on hover and in the panel). */
+  address: string;
   hasCredentials: boolean;
   /** Plain http with credentials stored: they travel unencrypted (the grid marks the address). */
   cleartext: boolean;
@@ -85,6 +87,7 @@ export function buildRow(server: Server, status: ServerStatus | undefined, ctx: 
     name: server.name,
     site: server.site,
     url: server.url,
+    address: hostPort(server.url),
     hasCredentials: server.hasCredentials,
     cleartext: server.hasCredentials && isCleartext(server.url),
     health,
