@@ -23,7 +23,7 @@ export const HEALTH_WORDS: Record<LicenseHealth, string> = {
   unknown: 'not read',
 };
 
-export const REACH_WORDS: Record<ReportReach, string> = { online: 'online', stale: 'stale', offline: 'offline', never: 'never checked' };
+const REACH_WORDS: Record<ReportReach, string> = { online: 'online', stale: 'stale', offline: 'offline', never: 'never checked' };
 
 /** Text for HTML content and attribute values; control and bidi characters become spaces. */
 export function escapeHtml(text: string): string {
@@ -31,21 +31,21 @@ export function escapeHtml(text: string): string {
 }
 
 /** "2027-12-31", "Perpetual", or "unknown"/"none". */
-export function expiryWords(s: ReportServer): string {
+function expiryWords(s: ReportServer): string {
   if (s.expiryDate) return s.expiryDate;
   if (s.perpetual) return 'Perpetual';
   return s.health === 'missing' ? 'none' : 'unknown';
 }
 
 /** "12", "0 (today)", "-3 (expired)", or '' when the license has no date. */
-export function daysLeftWords(s: ReportServer): string {
+function daysLeftWords(s: ReportServer): string {
   if (s.daysLeft === null) return s.perpetual ? '—' : '';
   if (s.daysLeft === 0) return '0 (today)';
   return s.daysLeft < 0 ? `${s.daysLeft} (past)` : String(s.daysLeft);
 }
 
 /** "3 of 8 (5 configured)" style, or "not read". */
-export function streamWords(s: ReportServer): string {
+function streamWords(s: ReportServer): string {
   return s.streams ? `${s.streams.analyzed} (${s.streams.configured} configured)` : 'not read';
 }
 
@@ -56,7 +56,7 @@ function lastAppliedWords(s: ReportServer): string {
 }
 
 /** Where the report's figures come from, in one sentence: fresh, or last known with ages. */
-export function dataSource(report: FleetReport): string {
+function dataSource(report: FleetReport): string {
   const now = Date.parse(report.generatedAt);
   const never = report.neverChecked ? `; ${plural(report.neverChecked, 'server')} never checked` : '';
   if (!report.oldestCheck || !report.newestCheck) return 'No server has been checked yet: the license figures are unknown.';
@@ -68,7 +68,7 @@ export function dataSource(report: FleetReport): string {
 }
 
 /** The summary's stream line: "12 of 40 licensed streams analysed (on 5 servers read)", or "not read". */
-export function streamCapacity(summary: ReportSummary): string {
+function streamCapacity(summary: ReportSummary): string {
   const licensed = `${count(summary.licensedStreams)} licensed`;
   if (summary.analyzedStreams === null) return `${licensed}; analysed streams not read`;
   return `${licensed}; ${count(summary.analyzedStreams)} analysed of ${count(summary.licensedWhereRead)} licensed on the ${plural(summary.streamsRead, 'server')} whose streams were read`;

@@ -125,7 +125,7 @@ function eventLines(event: EventSpec, stamp: string, reminders: readonly number[
 }
 
 /** The licenses a calendar reminds of: current ones (valid or expiring) with a date today or later. */
-export function calendarServers(report: FleetReport): ReportServer[] {
+function calendarServers(report: FleetReport): ReportServer[] {
   return report.sites.flatMap((site) =>
     site.servers.filter((s) => s.expiryDate !== null && DATE.test(s.expiryDate) && s.daysLeft !== null && s.daysLeft >= 0 && (s.health === 'valid' || s.health === 'expiring')),
   );
