@@ -8,10 +8,11 @@ import { discoverCommands } from './commands/discover';
 import { fleetCommands } from './commands/fleet';
 import { historyCommands } from './commands/history';
 import { keyCommands } from './commands/keys';
+import { reportCommands } from './commands/report';
 import { serverCommands } from './commands/servers';
 import { print, warn } from './output';
 
-const COMMANDS: Command[] = [...serverCommands, ...discoverCommands, ...keyCommands, ...fleetCommands, ...historyCommands];
+const COMMANDS: Command[] = [...serverCommands, ...discoverCommands, ...keyCommands, ...fleetCommands, ...reportCommands, ...historyCommands];
 
 const EXIT_STATUS = 'Exit status: 0 when everything succeeded, 1 when any server (or CSV row) failed, 2 for a usage or input error.';
 

@@ -190,6 +190,17 @@ export function errorSummary(kind: ErrorKind): string {
   return Object.hasOwn(SUMMARY, kind) ? SUMMARY[kind as keyof typeof SUMMARY] : kind;
 }
 
+/**
+ * A message without the summary it starts with ("Wrong username or password: …"), for a table
+ * that shows the summary beside it: the detail and what to do, not the reason again word for word.
+ */
+export function beyondSummary(kind: ErrorKind, message: string): string {
+  const head = errorSummary(kind);
+  if (!message.startsWith(head)) return message;
+  const rest = message.slice(head.length).replace(/^[\s:.]+/, '');
+  return rest ? rest.charAt(0).toUpperCase() + rest.slice(1) : '';
+}
+
 export class BrainFrameError extends AppError {
   override name = 'BrainFrameError';
   constructor(

@@ -8,6 +8,7 @@
 import type { AddFoundResult, DiscoveryCounts, FoundServer } from '../common/discovery';
 import type { ErrorInfo } from '../common/errors';
 import type { LicenseInfo } from '../common/license';
+import type { ReportFormat } from '../common/report-formats';
 import type { Settings } from '../common/settings';
 import type {
   AuditEntry,
@@ -120,6 +121,21 @@ export interface Commands {
   'settings.update': { input: Partial<Settings>; output: Settings };
   /** Asks where to save a file (a native dialog in the app) and writes it; null if the user cancelled. */
   'files.save': { input: { suggestedName: string; content: string }; output: { path: string } | null };
+  /** Builds the handover report or expiry calendar of these servers (all when null) from their last known status, asks where to save it and writes it; null if cancelled. */
+  'report.save': { input: ReportRequest; output: { path: string } | null };
+}
+
+/** What the app's "Report…" dialog asks for: the same choices as `bf-license report`. */
+export interface ReportRequest {
+  /** null: every server. */
+  serverIds: string[] | null;
+  /** What the report covers, in words: "all servers", "site north", "3 selected servers". */
+  scope: string;
+  format: ReportFormat;
+  /** For ics: days before the expiry to remind (default 30, 7, 1). */
+  reminderDays?: number[];
+  /** For ics: one event per server, or per site and date. */
+  group?: 'server' | 'site';
 }
 
 /** Every main → renderer event. */
@@ -175,6 +191,7 @@ export const COMMAND_CHANNELS = [
   'settings.get',
   'settings.update',
   'files.save',
+  'report.save',
 ] as const satisfies readonly CommandChannel[];
 
 export const EVENT_CHANNELS = ['fleet.progress', 'fleet.done', 'discovery.progress', 'discovery.done', 'status.changed', 'servers.changed', 'keys.changed', 'menu.command'] as const satisfies readonly EventChannel[];

@@ -17,6 +17,8 @@ import { DEFAULT_DISCOVERY_CONCURRENCY, DEFAULT_DISCOVERY_TIMEOUT_MS, parsePorts
 const PROGRESS_EVERY_MS = 100;
 import { INPUT_SCHEMAS } from './schemas';
 import { excerpt } from '../common/text';
+import { reportHtml } from '../common/report-formats';
+import { collectReport, renderReport, reportFileName } from '../core/report/fleet-report';
 import type { ProgressEvent } from '../common/types';
 
 /** Progress reaches the window at most this often (20 messages a second), each message a batch. */
@@ -28,6 +30,8 @@ export interface HostServices {
   platform: string;
   /** Asks the user where to save (a native dialog in the app) and writes the file; null when cancelled. */
   saveFile(suggestedName: string, content: string): Promise<string | null>;
+  /** Asks where to save, prints the self-contained HTML page to PDF and writes it; null when cancelled. Absent where nothing can print. */
+  savePdf?(suggestedName: string, html: string): Promise<string | null>;
 }
 
 export interface EmittedEvent<E extends EventChannel = EventChannel> {
@@ -210,6 +214,18 @@ export class IpcHandlers implements Disposable {
     'settings.update': (patch) => this.core.settings.update(patch),
     'files.save': async ({ suggestedName, content }) => {
       const path = await this.host.saveFile(basename(suggestedName), content);
+      return path ? { path } : null;
+    },
+    'report.save': async ({ serverIds, scope, format, reminderDays, group }) => {
+      const report = await collectReport(this.core, { serverIds: serverIds ?? undefined, scope });
+      const name = reportFileName(format);
+      let path: string | null;
+      if (format === 'pdf') {
+        if (!this.host.savePdf) throw new AppError('NotFound', 'This window cannot print a PDF. Save the report as HTML and print it from a browser.');
+        path = await this.host.savePdf(name, reportHtml(report));
+      } else {
+        path = await this.host.saveFile(name, (await renderReport(report, format, { reminderDays, group })) as string);
+      }
       return path ? { path } : null;
     },
   };

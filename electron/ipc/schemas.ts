@@ -3,6 +3,8 @@ import { settingsSchema } from '../core/settings/settings';
 import type { CommandChannel, Input } from './contract';
 import { MAX_CSV_BYTES, MAX_XLSX_BASE64_CHARS } from '../common/limits';
 import { DISCOVERY_BOUNDS, MAX_DISCOVERY_ADDRESSES } from '../common/discovery';
+import { REPORT_FORMATS } from '../common/report-formats';
+import { MAX_REMINDER_DAYS } from '../common/report-ics';
 
 /**
  * Input schemas for every command: types and sizes only (the core validates meaning, with the
@@ -61,4 +63,11 @@ export const INPUT_SCHEMAS: { [C in CommandChannel]: z.ZodType<Input<C>> } = {
   'settings.get': nothing,
   'settings.update': settingsSchema.partial().strict(),
   'files.save': z.strictObject({ suggestedName: text(255).min(1), content: text(200_000_000) }),
+  'report.save': z.strictObject({
+    serverIds: ids.nullable(),
+    scope: text(1_000),
+    format: z.enum(REPORT_FORMATS),
+    reminderDays: z.array(z.number().int().min(0).max(MAX_REMINDER_DAYS)).max(20).optional(),
+    group: z.enum(['server', 'site']).optional(),
+  }),
 };

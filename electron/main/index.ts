@@ -18,6 +18,7 @@ import { appUrlMatcher, devServerUrl } from './app-url';
 import { registerIpc } from './ipc-adapter';
 import { menuTemplate } from './menu';
 import { notificationText } from './notification-text';
+import { printHtmlToPdf } from './print-pdf';
 import { CONTENT_SECURITY_POLICY, DEVELOPMENT_CONTENT_SECURITY_POLICY, isVettedExternalUrl, mainWindowFrame, restoreBounds } from './window-options';
 
 // Set by electron-vite in development; never honoured in a packaged app.
@@ -42,6 +43,9 @@ if (!app.requestSingleInstanceLock()) {
   });
 }
 
+/** Names of the file types the app saves, for the save dialog's filter. */
+const FILE_TYPES: Record<string, string> = { csv: 'CSV', html: 'Web page (HTML)', pdf: 'PDF', json: 'JSON', ics: 'Calendar (iCalendar)' };
+
 const boundsSchema = z.object({ x: z.number(), y: z.number(), width: z.number().min(200), height: z.number().min(200), maximized: z.boolean() });
 
 async function main(): Promise<void> {
@@ -55,13 +59,23 @@ async function main(): Promise<void> {
     appVersion: app.getVersion(),
     platform: process.platform,
     saveFile: async (suggestedName, content) => {
-      const options = { defaultPath: join(app.getPath('documents'), suggestedName), filters: [{ name: 'CSV', extensions: ['csv'] }] };
-      const choice = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
-      if (choice.canceled || !choice.filePath) return null;
-      await writeFile(choice.filePath, content, { mode: 0o600 });
-      return choice.filePath;
+      const path = await askSavePath(suggestedName);
+      if (path) await writeFile(path, content, { mode: 0o600 });
+      return path;
+    },
+    savePdf: async (suggestedName, html) => {
+      const path = await askSavePath(suggestedName);
+      if (path) await writeFile(path, await printHtmlToPdf(html), { mode: 0o600 });
+      return path;
     },
   });
+  /** The native save dialog, filtered to the suggested name's type; null when cancelled. */
+  const askSavePath = async (suggestedName: string): Promise<string | null> => {
+    const extension = /\.([a-z]+)$/i.exec(suggestedName)?.[1]?.toLowerCase() ?? '';
+    const options = { defaultPath: join(app.getPath('documents'), suggestedName), filters: [{ name: FILE_TYPES[extension] ?? extension.toUpperCase(), extensions: [extension] }] };
+    const choice = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+    return choice.canceled || !choice.filePath ? null : choice.filePath;
+  };
   const background = new BackgroundRefresh(core);
   const disposables = new DisposableStore();
   disposables.add(handlers);

@@ -8,12 +8,15 @@ import { isCleartext } from '../../electron/common/server-url';
 import { daysUntil, describeDuration, describeExpiry, licenseHealth, type LicenseHealth } from '../../electron/common/license-health';
 import { localTime, relativeTime } from '../../electron/common/format';
 import { HEALTH_SEVERITY, type Reach } from './states';
+import { hostPort, staleAfterMs } from '../../electron/common/report';
 
 export interface GridRow {
   id: string;
   name: string;
   site: string;
   url: string;
+  /** `host:port`, what the address column shows (the full URL on hover and in the panel). */
+  address: string;
   hasCredentials: boolean;
   /** Plain http with credentials stored: they travel unencrypted (the grid marks the address). */
   cleartext: boolean;
@@ -57,15 +60,6 @@ export interface RowContext {
   refreshIntervalMinutes: number;
 }
 
-/** A check older than twice the refresh interval plus this is stale. */
-const STALE_GRACE_MS = 5 * 60_000;
-/** With background refresh off, a check older than this is stale. */
-const STALE_WITHOUT_REFRESH_MS = 24 * 3_600_000;
-
-function staleAfterMs(refreshIntervalMinutes: number): number {
-  return refreshIntervalMinutes > 0 ? 2 * refreshIntervalMinutes * 60_000 + STALE_GRACE_MS : STALE_WITHOUT_REFRESH_MS;
-}
-
 function reachOf(status: ServerStatus | undefined, ctx: RowContext): Reach {
   if (!status?.checkedAt || status.reachability === 'never') return 'never';
   if (status.reachability === 'offline') return 'offline';
@@ -92,6 +86,7 @@ export function buildRow(server: Server, status: ServerStatus | undefined, ctx: 
     name: server.name,
     site: server.site,
     url: server.url,
+    address: hostPort(server.url),
     hasCredentials: server.hasCredentials,
     cleartext: server.hasCredentials && isCleartext(server.url),
     health,

@@ -3,7 +3,7 @@
  * can filter to), every failure with its reason, and the results as CSV.
  */
 import type { OperationSummary } from '../../electron/ipc/contract';
-import { errorSummary } from '../../electron/common/errors';
+import { beyondSummary, errorSummary } from '../../electron/common/errors';
 import { toCsv } from '../../electron/common/csv';
 import { count } from '../../electron/common/format';
 import type { Tone } from './states';
@@ -21,6 +21,8 @@ export interface Failure {
   kind: string;
   label: string;
   message: string;
+  /** The message without the reason it starts with: what the summary's "What to do" column shows. */
+  advice: string;
 }
 
 export interface SummaryView {
@@ -51,7 +53,8 @@ export function summarise(summary: OperationSummary): SummaryView {
     const ids = byKind.get(kind) ?? [];
     ids.push(r.serverId);
     byKind.set(kind, ids);
-    failures.push({ serverId: r.serverId, name: r.name, kind, label: errorSummary(kind), message: r.error?.message ?? '' });
+    const message = r.error?.message ?? '';
+    failures.push({ serverId: r.serverId, name: r.name, kind, label: errorSummary(kind), message, advice: beyondSummary(kind, message) });
   }
   // In the order of the groups: the most common reason first.
   const size = (kind: string) => byKind.get(kind)?.length ?? 0;

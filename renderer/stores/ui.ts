@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 
-export type DialogName = 'server' | 'find' | 'import' | 'export' | 'keys' | 'apply' | 'settings' | 'remove' | 'shortcuts';
+export type DialogName = 'server' | 'find' | 'import' | 'export' | 'keys' | 'apply' | 'settings' | 'remove' | 'shortcuts' | 'report' | 'calendar';
 
 export interface DialogRequest {
   name: DialogName;
@@ -18,6 +18,8 @@ export interface DialogRequest {
 /** Which dialog is open, which server the side panel shows, and requests for focus. */
 export const useUiStore = defineStore('ui', () => {
   const dialog = shallowRef<DialogRequest | null>(null);
+  /** The grid, or the overview beside it. */
+  const page = ref<'grid' | 'overview'>('grid');
   const panelServerId = ref<string | null>(null);
   /** The grid's active (keyboard) row. */
   const activeServerId = ref<string | null>(null);
@@ -42,6 +44,10 @@ export const useUiStore = defineStore('ui', () => {
     activeServerId.value = serverId;
   }
 
+  function showPage(name: 'grid' | 'overview'): void {
+    page.value = name;
+  }
+
   function focusFilter(): void {
     focusFilterRequest.value++;
   }
@@ -50,5 +56,5 @@ export const useUiStore = defineStore('ui', () => {
     focusGridRequest.value++;
   }
 
-  return { dialog, panelServerId, activeServerId, setActive, focusFilterRequest, focusGridRequest, open, close, showPanel, focusFilter, focusGrid };
+  return { dialog, page, showPage, panelServerId, activeServerId, setActive, focusFilterRequest, focusGridRequest, open, close, showPanel, focusFilter, focusGrid };
 });

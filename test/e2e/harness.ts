@@ -16,7 +16,7 @@ import { CONTENT_SECURITY_POLICY } from '../../electron/main/window-options';
 import { tempDir, testKeychain } from '../helpers/keyring';
 
 const RENDERER_DIR = resolve('out/renderer');
-const SCREENSHOT_DIR = resolve('test-results/screenshots');
+export const SCREENSHOT_DIR = resolve('test-results/screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 

@@ -26,6 +26,12 @@ export class FakeWebContents extends EventEmitter {
   setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
     this.windowOpenHandler = handler;
   }
+  /** What printToPDF was asked for; it answers a stand-in PDF. */
+  readonly printed: Array<Record<string, unknown>> = [];
+  printToPDF(options: Record<string, unknown>) {
+    this.printed.push(options);
+    return Promise.resolve(Buffer.from('%PDF-1.4 stand-in\n'));
+  }
   /** Emits a cancellable event the way Electron does; true when a listener prevented it. */
   emitPreventable(name: string, ...args: unknown[]): boolean {
     let prevented = false;
@@ -78,8 +84,12 @@ export function createFakeElectron(appUrl: () => string, options: { isPackaged?:
     isMinimized() {
       return false;
     }
+    destroyed = false;
     isDestroyed() {
-      return false;
+      return this.destroyed;
+    }
+    destroy() {
+      this.destroyed = true;
     }
     getNormalBounds() {
       return { x: 10, y: 10, width: 1200, height: 800 };
@@ -115,7 +125,10 @@ export function createFakeElectron(appUrl: () => string, options: { isPackaged?:
         state.notifications.push(this.options);
       }
     },
-    dialog: { showSaveDialog: async () => ({ canceled: true }), showErrorBox: () => undefined },
+    dialog: {
+      showSaveDialog: async (..._args: unknown[]): Promise<{ canceled: boolean; filePath?: string }> => ({ canceled: true }),
+      showErrorBox: () => undefined,
+    },
     nativeTheme: { shouldUseDarkColors: false },
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     session: {

@@ -92,6 +92,7 @@ describe('input validation', () => {
     'settings.get': 0,
     'settings.update': { refreshIntervalMinutes: -5 },
     'files.save': { suggestedName: '', content: 'x' },
+    'report.save': { serverIds: null, scope: 'all', format: 'docx' },
   };
 
   it.each(COMMAND_CHANNELS)('%s refuses malformed input with InvalidInput, before any work', async (channel) => {
@@ -215,6 +216,21 @@ describe('settings and files', () => {
   it('saves files under a bare name only', async () => {
     expect(await ok('files.save', { suggestedName: '../../etc/evil.csv', content: 'a,b\n' })).toEqual({ path: '/saved/evil.csv' });
     expect(saved).toEqual([['evil.csv', 'a,b\n']]);
+  });
+
+  it('saves the report of the chosen servers in the format asked, and says when this host cannot print a PDF', async () => {
+    const [first] = core.registry.list();
+    saved.length = 0;
+    expect(await ok('report.save', { serverIds: [first!.id], scope: first!.name, format: 'ics', reminderDays: [3], group: 'site' })).toEqual({
+      path: expect.stringMatching(/^\/saved\/license-expiries-\d{4}-\d\d-\d\d\.ics$/),
+    });
+    expect(saved[0]![1]).toMatch(/^BEGIN:VCALENDAR\r\n[\s\S]*X-WR-CALNAME:BrainFrame license expiries: /);
+    expect(await ok('report.save', { serverIds: null, scope: 'all servers', format: 'csv' })).toEqual({ path: expect.stringMatching(/\.csv$/) });
+    expect(saved[1]![1].split('\r\n').filter(Boolean)).toHaveLength(1 + core.registry.list().length);
+    expect(await call('report.save', { serverIds: null, scope: 'all servers', format: 'pdf' })).toEqual({
+      ok: false,
+      error: { kind: 'NotFound', message: 'This window cannot print a PDF. Save the report as HTML and print it from a browser.' },
+    });
   });
 
   it('reports app info with the data folder', async () => {

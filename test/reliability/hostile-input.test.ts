@@ -126,6 +126,10 @@ const NEAR_VALID: Record<CommandChannel, fc.Arbitrary<unknown>> = {
   'settings.get': fc.constant(undefined),
   'settings.update': fc.dictionary(fc.constantFrom('refreshIntervalMinutes', 'expiryWarningDays', 'concurrency', 'notifications', 'theme', '__proto__'), anything),
   'files.save': fc.record({ suggestedName: nasty, content: nasty }),
+  'report.save': fc.record(
+    { serverIds: fc.option(ids, { nil: null }), scope: nasty, format: fc.constantFrom('html', 'csv', 'json', 'ics', 'pdf', 'exe'), reminderDays: maybe(fc.array(fc.integer({ min: -5, max: 400 }), { maxLength: 4 })), group: maybe(fc.constantFrom('server', 'site', 'x')) },
+    { requiredKeys: ['serverIds', 'scope', 'format'] },
+  ),
 };
 
 /** The same, with keys no command knows (huge or prototype-polluting ones among them). */

@@ -49,6 +49,14 @@ describe('TheFleetGrid', () => {
     expect(wrapper!.findAll('[role=columnheader]').map((h) => h.attributes('aria-sort')).filter(Boolean)).toContain('none');
   });
 
+  it('shows the address as host:port, the full URL on hover', async () => {
+    const { main } = await mountGrid(1);
+    const address = wrapper!.get('.grid-body [role=row] .mono');
+    const url = main.servers[0]!.url;
+    expect(address.text()).toBe(url.replace('http://', ''));
+    expect(address.attributes('title')).toBe(url);
+  });
+
   it('leaves Enter and Space on header controls to the controls: no panel, no row toggled', async () => {
     await mountGrid();
     const selection = useSelectionStore();

@@ -66,4 +66,13 @@ describe('operation summary', () => {
     expect(lines[1]).toBe("'=cmd,http://=cmd,S,failed,,,Server unreachable,Unreachable happened. Do something.,2025-01-01T00:00:00.000Z");
     expect(lines[2]).toMatch(/^ok,http:\/\/ok,S,ok,valid,\d{4}-\d{2}-\d{2},,,/);
   });
+
+  it('says what to do without repeating the reason shown beside it', () => {
+    const auth = { ...result('a', 'UnauthorizedError'), error: { kind: 'UnauthorizedError', message: 'Wrong username or password: Invalid credentials. Check the username and password stored for this server.' } };
+    const unknown = { ...result('b', 'WeirdError'), error: { kind: 'WeirdError', message: 'The server reported WeirdError: odd.' } };
+    const { failures } = summarise(summaryOf({ results: [auth, unknown] }));
+    const [first, second] = ['a', 'b'].map((name) => failures.find((f) => f.name === name));
+    expect(first).toMatchObject({ label: 'Wrong username or password', advice: 'Invalid credentials. Check the username and password stored for this server.' });
+    expect(second).toMatchObject({ label: 'WeirdError', advice: 'The server reported WeirdError: odd.' });
+  });
 });

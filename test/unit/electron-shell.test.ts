@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from '../../electron/main/window-options';
 import { COMMAND_CHANNELS } from '../../electron/ipc/contract';
@@ -146,6 +146,24 @@ describe('the Electron shell, run against a double of the electron module', () =
     } finally {
       await fleet.close();
     }
+  });
+
+  it('saves a report as PDF printed by a hidden window without scripts, then closes that window', async () => {
+    const out = join(dataDir, 'report.pdf');
+    const asked: unknown[] = [];
+    fake.electron.dialog.showSaveDialog = async (...args: unknown[]) => (asked.push(args.at(-1)), { canceled: false, filePath: out });
+    const result = await invokeFrom(fake, fake.windows[0]!.webContents, 'report.save', { serverIds: null, scope: 'all servers', format: 'pdf' });
+    expect(result).toEqual({ ok: true, value: { path: out } });
+    expect(asked[0]).toMatchObject({ defaultPath: expect.stringMatching(/license-report-\d{4}-\d\d-\d\d\.pdf$/), filters: [{ name: 'PDF', extensions: ['pdf'] }] });
+    const printer = fake.windows.at(-1)!;
+    expect(fake.windows).toHaveLength(2);
+    expect(printer.options).toMatchObject({ show: false, webPreferences: { javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false } });
+    const loaded = decodeURIComponent(fake.state.loaded.at(-1)!.replace(/^url:data:text\/html;charset=utf-8,/, ''));
+    expect(loaded).toMatch(/^<!DOCTYPE html>[\s\S]*<h1>License report: all servers<\/h1>/);
+    expect(printer.webContents.printed).toEqual([{ pageSize: 'A4', printBackground: true }]);
+    expect(printer.isDestroyed()).toBe(true);
+    expect(readFileSync(out, 'utf8')).toBe('%PDF-1.4 stand-in\n');
+    expect(statSync(out).mode & 0o777).toBe(0o600);
   });
 
   it('sends menu commands to the renderer', () => {

@@ -11,7 +11,7 @@ import { findKey, readKeyArgument } from './keys';
 import { findServer } from './servers';
 import type { ServerResult, Server, KeyInfo } from '../../common/types';
 
-const SELECTION_HELP = `  --all            Every registered server.
+export const SELECTION_HELP = `  --all            Every registered server.
   --site SITE      The servers of one site.
   --server NAME    One server by name; repeat it for more.`;
 
@@ -27,7 +27,7 @@ type Selection = { all?: boolean; site?: string; server?: string[] };
 type RunValues = { json?: boolean; concurrency?: string; timeout?: string };
 
 /** The servers chosen by --all, --site or --server, as ids; a name or site that matches nothing is an input error. */
-function selectServers(core: FleetCore, { all, site, server }: Selection, required: boolean): string[] {
+export function selectServers(core: FleetCore, { all, site, server }: Selection, required: boolean): string[] {
   const ways = [all, site !== undefined, server !== undefined].filter(Boolean).length;
   if (ways > 1) throw new UsageError('Choose the servers one way only: --all, --site SITE, or --server NAME (repeatable).');
   if (ways === 0 && required) throw new UsageError('Say which servers: --all, --site SITE, or --server NAME (repeatable).');
@@ -47,7 +47,7 @@ function selectServers(core: FleetCore, { all, site, server }: Selection, requir
 }
 
 /** Only the options given: an absent one must not override the app's setting with undefined. */
-function runOptions({ concurrency, timeout }: RunValues): OperationOptions {
+export function runOptions({ concurrency, timeout }: RunValues): OperationOptions {
   const options: OperationOptions = {};
   const n = wholeNumber('--concurrency', concurrency, 1, 256);
   if (n !== undefined) options.concurrency = n;

@@ -51,7 +51,7 @@ export const nameCell: CellRenderer = (row) => cell([h('span', { class: 'truncat
 export const addressCell: CellRenderer = (row) =>
   cell([
     ...(row.cleartext ? [h('span', { class: 'badge-http', title: 'Plain http: credentials and license keys travel unencrypted' }, 'http')] : []),
-    h('span', { class: 'truncate mono', title: row.url }, row.url),
+    h('span', { class: 'truncate mono', title: row.url }, row.address),
   ]);
 
 export const reachCell: CellRenderer = (row) => cell([badge(row.authFailed ? AUTH_FAILED : REACH[row.reach])]);
