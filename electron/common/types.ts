@@ -7,6 +7,7 @@
  */
 import type { ErrorInfo } from './errors';
 import type { LicenseInfo, LicenseState } from './license';
+import type { GuardCheck, LearnedTerms } from './guards';
 
 /** A username and password as typed: they go to the main process (or the CLI) and never come back. */
 export interface Credentials {
@@ -85,6 +86,11 @@ export interface ServerResult {
   error: ErrorInfo | null;
   startedAt: string | null;
   finishedAt: string;
+  /**
+   * An apply's guards for this server (common/guards.ts), as checked just before it; empty for a
+   * canary, a server never contacted, and a refresh.
+   */
+  guards: GuardCheck[];
 }
 
 export interface OperationCounts {
@@ -122,6 +128,8 @@ export interface KeyInfo extends KeyRef {
   addedAt: string;
   bytes: number;
   shortFingerprint: string;
+  /** The terms a server last reported for this key when it was applied; null before any apply. */
+  learned: LearnedTerms | null;
 }
 
 export const AUDIT_ACTIONS = ['server.add', 'server.update', 'server.remove', 'server.import', 'key.add', 'key.remove', 'license.apply'] as const;

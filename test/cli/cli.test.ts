@@ -31,6 +31,7 @@ const ENV = { ...process.env, [KEYCHAIN_SERVICE_ENV]: `bf-fleet-test-cli-${rando
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RESULT_KEYS = ['error', 'name', 'ok', 'site', 'state', 'terms', 'url', 'version'];
+const APPLY_RESULT_KEYS = ['error', 'guards', 'name', 'ok', 'site', 'state', 'terms', 'url', 'version'];
 const TERMS_KEYS = ['expiration_date', 'journal_max_allowed_age', 'max_streams', 'online_checkin'];
 
 interface Run {
@@ -542,7 +543,7 @@ describe('a mixed fleet', () => {
     expectCleartextNotice(run.stderr, 1); // the key text goes to plain-http servers: said once
     const report = json<JsonReport>(run);
     expect(report.summary).toEqual({ total: 8, ok: 4, failed: 4 });
-    for (const r of report.results) expect(Object.keys(r).sort()).toEqual(RESULT_KEYS);
+    for (const r of report.results) expect(Object.keys(r).sort()).toEqual(APPLY_RESULT_KEYS);
     for (const r of report.results.filter((r) => r.ok)) {
       expect(r).toMatchObject({ state: 'valid', error: null, version: '0.30.5' });
       expect(r.terms!.max_streams).toBe(12);

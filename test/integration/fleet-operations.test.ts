@@ -318,6 +318,7 @@ describe('a local failure (the keychain) says nothing about the server', () => {
       },
       cache,
       audit: new AuditLog(join(dir.path, 'history.jsonl')),
+      learned: { get: () => null, learn: async () => undefined },
     });
     // A server never checked (it refuses connections, but nobody asked it) and one known to be down.
     const refused = fleet.urls[KIND_BY_CLASS.indexOf('refused')]!;

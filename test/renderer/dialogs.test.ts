@@ -29,8 +29,8 @@ function fleet(main: FakeMain): void {
   add('s-expired', { license: license('expired', -2) });
   add('s-down', { license: license('missing'), reachability: 'offline' });
   main.keys = [
-    { id: '00000000-0000-4000-8000-00000000aaaa', label: 'Acme 2027', fingerprint: 'a'.repeat(64), shortFingerprint: 'aaaaaaaaaaaa', addedAt: '2025-01-01T00:00:00.000Z', bytes: 100 },
-    { id: '00000000-0000-4000-8000-00000000bbbb', label: 'Spare', fingerprint: 'b'.repeat(64), shortFingerprint: 'bbbbbbbbbbbb', addedAt: '2025-01-02T00:00:00.000Z', bytes: 100 },
+    { id: '00000000-0000-4000-8000-00000000aaaa', label: 'Acme 2027', fingerprint: 'a'.repeat(64), shortFingerprint: 'aaaaaaaaaaaa', addedAt: '2025-01-01T00:00:00.000Z', bytes: 100, learned: null },
+    { id: '00000000-0000-4000-8000-00000000bbbb', label: 'Spare', fingerprint: 'b'.repeat(64), shortFingerprint: 'bbbbbbbbbbbb', addedAt: '2025-01-02T00:00:00.000Z', bytes: 100, learned: null },
   ];
 }
 
@@ -98,7 +98,7 @@ describe('KeyLibraryDialog', () => {
     const { main, pinia } = await setup();
     const key = 'QUJDRA=='.repeat(8);
     main.on('keys.add', ({ text }) => {
-      const info = { id: '00000000-0000-4000-8000-00000000cccc', label: 'key-123456789abc', fingerprint: 'c'.repeat(64), shortFingerprint: 'cccccccccccc', addedAt: '2025-01-01T00:00:00.000Z', bytes: text.length };
+      const info = { id: '00000000-0000-4000-8000-00000000cccc', label: 'key-123456789abc', fingerprint: 'c'.repeat(64), shortFingerprint: 'cccccccccccc', addedAt: '2025-01-01T00:00:00.000Z', bytes: text.length, learned: null };
       main.keys = [info];
       return info;
     });

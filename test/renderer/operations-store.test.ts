@@ -9,7 +9,7 @@ import type { ProgressEvent, ServerResult } from '../../electron/common/types';
 const counts = (done: number, failed = 0, total = 3) => ({ total, done, ok: done - failed, failed, running: 0 });
 
 function result(serverId: string, error: string | null = null): ServerResult {
-  return { serverId, name: serverId, url: 'http://x', site: '', ok: !error, license: null, version: null, error: error ? { kind: error, message: `${error}.` } : null, startedAt: null, finishedAt: '2025-01-01T00:00:00.000Z' };
+  return { serverId, name: serverId, url: 'http://x', site: '', ok: !error, license: null, version: null, error: error ? { kind: error, message: `${error}.` } : null, startedAt: null, finishedAt: '2025-01-01T00:00:00.000Z', guards: [] };
 }
 
 const finished = (operationId: string, r: ServerResult, c = counts(1)): ProgressEvent => ({ type: 'finished', operationId, result: r, counts: c });

@@ -15,6 +15,7 @@ function result(name: string, error: string | null): ServerResult {
     error: error === null ? null : { kind: error, message: `${error} happened. Do something.` },
     startedAt: null,
     finishedAt: '2025-01-01T00:00:00.000Z',
+    guards: [],
   };
 }
 

@@ -9,7 +9,8 @@ import { expiryText, print, printJson, table, warn } from '../output';
 import { showProgress } from '../progress';
 import { findKey, readKeyArgument } from './keys';
 import { findServer } from './servers';
-import type { ServerResult, Server, KeyInfo } from '../../common/types';
+import type { ServerResult, Server, KeyInfo, OperationKind } from '../../common/types';
+import { plural } from '../../common/format';
 
 const SELECTION_HELP = `  --all            Every registered server.
   --site SITE      The servers of one site.
@@ -56,8 +57,8 @@ function runOptions({ concurrency, timeout }: RunValues): OperationOptions {
   return options;
 }
 
-/** One server's outcome as the JSON output gives it, terms under their wire names. */
-function resultJson(r: ServerResult) {
+/** One server's outcome as the JSON output gives it, terms under their wire names; an apply's guards too. */
+function resultJson(r: ServerResult, kind: OperationKind) {
   return {
     name: r.name,
     url: r.url,
@@ -67,7 +68,16 @@ function resultJson(r: ServerResult) {
     terms: r.license?.terms ?? null,
     version: r.version,
     error: r.error && { kind: r.error.kind, message: r.error.message },
+    ...(kind === 'apply' && { guards: r.guards.map(({ kind, verdict, message, overridden }) => ({ kind, verdict, message, overridden })) }),
   };
+}
+
+/** One line on the guards that could not decide, so unknown is never read as safe: "2 servers: …". */
+function unknownGuardsLine(results: ServerResult[]): string[] {
+  const unknown = results.filter((r) => r.guards.some((g) => g.verdict === 'unknown'));
+  if (!unknown.length) return [];
+  const example = unknown[0]!.guards.find((g) => g.verdict === 'unknown')!.message;
+  return [`Guards not checked on ${plural(unknown.length, 'server')} (for example: ${example}) See --json for each.`];
 }
 
 function resultTable(results: ServerResult[], okWord: string, warningDays: number): string {
@@ -104,11 +114,12 @@ async function finish(core: FleetCore, op: Operation, json: boolean | undefined)
   const { results } = summary;
   const { total, ok, failed } = summary.counts;
   if (json) {
-    printJson({ results: results.map(resultJson), summary: { total, ok, failed } });
+    printJson({ results: results.map((r) => resultJson(r, op.kind)), summary: { total, ok, failed } });
   } else {
     const okWord = op.kind === 'apply' ? 'applied' : 'ok';
     const failures = results.filter((r) => r.error).map((r) => `${r.name}: ${r.error!.message}`);
-    print([resultTable(results, okWord, core.settings.get().expiryWarningDays), '', ...failures, `${total} servers: ${ok} ${okWord}, ${failed} failed.`].join('\n'));
+    const lines = [resultTable(results, okWord, core.settings.get().expiryWarningDays), '', ...failures, ...unknownGuardsLine(results)];
+    print([...lines, `${total} servers: ${ok} ${okWord}, ${failed} failed.`].join('\n'));
   }
   return failed > 0 ? 1 : 0;
 }
@@ -153,21 +164,39 @@ async function keyToApply(core: FleetCore, file: string | undefined, label: stri
 
 const apply: Command = {
   name: 'apply',
-  synopsis: '(--key FILE | --key-label LABEL) (--all | --site SITE | --server NAME ...) [--json] [--concurrency N] [--timeout SECONDS]',
+  synopsis: '(--key FILE | --key-label LABEL) (--all | --site SITE | --server NAME ...) [--canary N] [--force] [--json] [--concurrency N] [--timeout SECONDS]',
   help: `Applies one license key to servers, replacing the key each holds. A server succeeds when it
-then reports a valid license. Every application is recorded in the history.
+then reports a valid license, whose terms the vault learns for the key (see \`keys list\`). Every
+application is recorded in the history.
+
+Before each server that is not a canary, guards read its license and refuse the key when it
+would shorten a valid license that lasts longer (ShortensExpiry) or allow fewer streams than the
+server analyses (StreamLimitBelowUse). They judge by the terms the vault has learned for the key;
+where those are not known yet, each result says the guards were not checked.
 
   --key FILE       The key in a file (- reads standard input). It is added to the vault, or the
                    vault's entry is used when it already holds the key.
   --key-label LABEL
                    A key already in the vault (see \`bf-license keys list\`).
+  --canary N       Try the key on the first N servers first, in the order \`servers list\` prints
+                   them; the others are contacted only when every canary ends valid. Otherwise
+                   each of them is reported "ok": false with the error kind Halted.
+  --force          Apply even where a guard refuses (each result still shows its guards).
 ${SELECTION_HELP}
 ${RUN_HELP}`,
   async run(args) {
-    const { values } = parseCommand(args, { key: { type: 'string' }, 'key-label': { type: 'string' }, ...SELECTION_OPTIONS, ...RUN_OPTIONS });
+    const { values } = parseCommand(args, {
+      key: { type: 'string' },
+      'key-label': { type: 'string' },
+      canary: { type: 'string' },
+      force: { type: 'boolean' },
+      ...SELECTION_OPTIONS,
+      ...RUN_OPTIONS,
+    });
     const { key: file, 'key-label': label } = values;
     if ((file === undefined) === (label === undefined)) throw new UsageError('Give the key one way: --key FILE or --key-label LABEL.');
-    const options = runOptions(values);
+    const canaries = wholeNumber('--canary', values.canary, 1, 100_000) ?? 0;
+    const options = { ...runOptions(values), canaries, override: values.force ? () => true : undefined };
     return withCore(values['data-dir'], async (core) => {
       const serverIds = selectServers(core, values, true);
       const key = await keyToApply(core, file, label);

@@ -7,8 +7,14 @@ import { print } from '../output';
 import { localTime as formatLocalTime } from '../../common/format';
 import { MAX_KEY_FILE_BYTES } from '../../common/limits';
 import type { KeyInfo } from '../../common/types';
+import { describeTerms, type LearnedTerms } from '../../common/guards';
 
 const localTime = (iso: string) => formatLocalTime(iso, { seconds: true });
+
+/** "8 streams, until 2027-12-31 (from cam-17, 2026-12-01 03:14:05)", or "not known yet". */
+function learnedText(learned: LearnedTerms | null): string {
+  return learned ? `${describeTerms(learned.terms)} (from ${learned.server}, ${localTime(learned.at)})` : 'not known yet';
+}
 
 /** A key's text from FILE, or from standard input for `-`, with the file's name for a default label. */
 export async function readKeyArgument(file: string): Promise<{ text: string; fileName?: string }> {
@@ -42,11 +48,13 @@ whole content is the key; - reads the key from standard input.
 
 const list = listCommand({
   name: 'keys list',
-  help: 'Lists the keys in the vault: labels and fingerprints, never the keys themselves.',
+  help: `Lists the keys in the vault: labels and fingerprints, never the keys themselves, and the terms
+a server reported for each key when it was applied ("learned": {"terms", "server", "at"} in JSON,
+null before any apply).`,
   items: (core) => core.vault.list(),
   empty: 'No keys yet: add one with `bf-license keys add FILE`.',
-  headers: ['LABEL', 'FINGERPRINT', 'ADDED'],
-  row: (k) => [k.label, k.shortFingerprint, localTime(k.addedAt)],
+  headers: ['LABEL', 'FINGERPRINT', 'ADDED', 'TERMS'],
+  row: (k) => [k.label, k.shortFingerprint, localTime(k.addedAt), learnedText(k.learned)],
 });
 
 const remove: Command = {
