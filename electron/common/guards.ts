@@ -4,7 +4,7 @@
  * server streams it analyses, or shorten the license it holds? Unknown terms, licenses or streams
  * give `unknown`, never `pass`: unknown is never reported as safe.
  */
-import { plural } from './format';
+import { localTime, plural } from './format';
 import type { LicenseInfo, LicenseTerms } from './license';
 import type { RolloutErrorKind } from './errors';
 
@@ -83,4 +83,9 @@ export function blockingGuards(checks: readonly GuardCheck[]): GuardCheck[] {
 export function describeTerms(terms: LicenseTerms): string {
   const until = terms.expiration_date === null ? 'perpetual' : `until ${terms.expiration_date}`;
   return `${plural(terms.max_streams, 'stream')}, ${until}${terms.online_checkin ? ', online check-in' : ''}`;
+}
+
+/** "8 streams, until 2027-12-31, learned from cam-17 on 2026-12-01 03:14", or "terms not known yet". */
+export function describeLearned(learned: LearnedTerms | null): string {
+  return learned ? `${describeTerms(learned.terms)}, learned from ${learned.server} on ${localTime(learned.at)}` : 'terms not known yet';
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { settingsSchema } from '../core/settings/settings';
 import type { CommandChannel, Input } from './contract';
 import { MAX_CSV_BYTES } from '../common/limits';
+import { GUARD_KINDS } from '../common/guards';
 
 /**
  * Input schemas for every command: types and sizes only (the core validates meaning, with the
@@ -42,7 +43,12 @@ export const INPUT_SCHEMAS: { [C in CommandChannel]: z.ZodType<Input<C>> } = {
   'keys.remove': z.strictObject({ id }),
   'keys.applications': nothing,
   'fleet.refresh': z.strictObject({ serverIds: ids }),
-  'fleet.apply': z.strictObject({ keyId: id, serverIds: ids }),
+  'fleet.apply': z.strictObject({
+    keyId: id,
+    serverIds: ids,
+    canaries: z.number().int().min(0).max(100_000).optional(),
+    overrides: z.array(z.strictObject({ serverId: id, kind: z.enum(GUARD_KINDS) })).max(200_000).optional(),
+  }),
   'fleet.cancel': z.strictObject({ operationId: id }),
   'fleet.retry': z.strictObject({ operationId: id }),
   'history.list': z.strictObject({ serverId: id.optional(), limit: z.number().int().min(1).max(100_000).optional() }),

@@ -424,9 +424,10 @@ describe('keys', () => {
 
     const keys = json<Record<string, unknown>[]>(await run(['keys', 'list', '--json']));
     expect(keys.map((k) => k.label)).toEqual(['north-2027', 'spare']);
-    for (const k of keys) expect(Object.keys(k).sort()).toEqual(['addedAt', 'bytes', 'fingerprint', 'id', 'label', 'shortFingerprint']);
+    for (const k of keys) expect(Object.keys(k).sort()).toEqual(['addedAt', 'bytes', 'fingerprint', 'id', 'label', 'learned', 'shortFingerprint']);
+    for (const k of keys) expect(k.learned).toBeNull(); // never applied yet
     const table = await run(['keys', 'list']);
-    expect(table.stdout).toMatch(/^LABEL\s+FINGERPRINT\s+ADDED\nnorth-2027\s+[0-9a-f]{12}\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\nspare\s+/);
+    expect(table.stdout).toMatch(/^LABEL\s+FINGERPRINT\s+ADDED\s+TERMS\nnorth-2027\s+[0-9a-f]{12}\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+terms not known yet\nspare\s+/);
 
     expect(await run(['keys', 'remove', 'SPARE'])).toMatchObject({ code: 0, stdout: 'Removed key "spare".\n' });
     expectInputError(await run(['keys', 'remove', 'spare']), /No key is labelled "spare"/);

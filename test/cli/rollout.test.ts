@@ -17,7 +17,7 @@ const inYear = utcDateFromToday(365);
 const inThreeYears = utcDateFromToday(3 * 365);
 let dir: Awaited<ReturnType<typeof tempDir>>;
 let files: Awaited<ReturnType<typeof tempDir>>;
-const sim: Record<string, SimServer> = {};
+const sim = {} as Record<'c-01' | 'c-02' | 'c-03', SimServer>;
 
 interface Result {
   name: string;
@@ -66,7 +66,7 @@ describe('apply --canary', () => {
     for (const name of ['c-02', 'c-03']) {
       expect(r[name]).toMatchObject({ ok: false, state: null, error: { kind: 'Halted' } });
       expect(r[name]!.error!.message).toMatch(/canary c-01 reported Licensing service unreachable \(RemoteConnectionError\)/);
-      expect(sim[name]!.requests).toEqual([]);
+      expect(sim[name as 'c-02'].requests).toEqual([]);
     }
 
     const text = await run(['apply', '--key', checkin, '--all', '--canary', '1']);

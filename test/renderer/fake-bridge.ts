@@ -54,7 +54,7 @@ export class FakeMain {
   servers: Server[] = [];
   statuses: ServerStatus[] = [];
   keys: KeyInfo[] = [];
-  settings: Settings = { refreshIntervalMinutes: 15, expiryWarningDays: 30, concurrency: 16, timeoutSeconds: 15, notifications: true };
+  settings: Settings = { refreshIntervalMinutes: 15, expiryWarningDays: 30, concurrency: 16, timeoutSeconds: 15, notifications: true, canaryEnabled: true, canaryCount: 1, canaryPause: false };
   notices: string[] = [];
   /** Every command received, in order. */
   calls: { channel: CommandChannel; input: unknown }[] = [];

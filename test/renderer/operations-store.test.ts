@@ -92,3 +92,29 @@ describe('operations store', () => {
     expect(ops.running).toBeNull();
   });
 });
+
+describe('a staged apply', () => {
+  it('sends the canary count and confirmed guards; paused, it runs the canaries only and continues with the rest', async () => {
+    const { main } = await setup();
+    const stop = startApp(null).stop;
+    const ops = useOperationsStore();
+    main.on('fleet.apply', () => ({ operationId: `op-${main.callsTo('fleet.apply').length}`, counts: counts(0) }));
+    const overrides = [{ serverId: 'c', kind: 'ShortensExpiry' as const }];
+
+    await ops.apply('key-1', ['a', 'b', 'c'], 'Key one', { canaryIds: ['a'], overrides });
+    expect(main.callsTo('fleet.apply')[0]).toEqual({ keyId: 'key-1', serverIds: ['a', 'b', 'c'], canaries: 1, overrides });
+    main.emit('fleet.done', summaryOf({ id: 'op-1', results: [result('a'), result('b'), result('c')] }));
+    expect(ops.paused).toBeNull();
+
+    await ops.apply('key-1', ['a', 'b', 'c'], 'Key one', { canaryIds: ['a'], pause: true, overrides });
+    expect(main.callsTo('fleet.apply')[1]).toEqual({ keyId: 'key-1', serverIds: ['a'], canaries: 1, overrides });
+    expect(ops.paused).toBeNull(); // not before the canaries are done
+    main.emit('fleet.done', summaryOf({ id: 'op-2', results: [result('a')] }));
+    expect(ops.paused).toEqual({ keyId: 'key-1', keyLabel: 'Key one', serverIds: ['b', 'c'], overrides });
+
+    await ops.continueRollout();
+    expect(main.callsTo('fleet.apply')[2]).toEqual({ keyId: 'key-1', serverIds: ['b', 'c'], overrides });
+    expect(ops.paused).toBeNull();
+    stop();
+  });
+});

@@ -7,14 +7,9 @@ import { print } from '../output';
 import { localTime as formatLocalTime } from '../../common/format';
 import { MAX_KEY_FILE_BYTES } from '../../common/limits';
 import type { KeyInfo } from '../../common/types';
-import { describeTerms, type LearnedTerms } from '../../common/guards';
+import { describeLearned } from '../../common/guards';
 
 const localTime = (iso: string) => formatLocalTime(iso, { seconds: true });
-
-/** "8 streams, until 2027-12-31 (from cam-17, 2026-12-01 03:14:05)", or "not known yet". */
-function learnedText(learned: LearnedTerms | null): string {
-  return learned ? `${describeTerms(learned.terms)} (from ${learned.server}, ${localTime(learned.at)})` : 'not known yet';
-}
 
 /** A key's text from FILE, or from standard input for `-`, with the file's name for a default label. */
 export async function readKeyArgument(file: string): Promise<{ text: string; fileName?: string }> {
@@ -54,7 +49,7 @@ null before any apply).`,
   items: (core) => core.vault.list(),
   empty: 'No keys yet: add one with `bf-license keys add FILE`.',
   headers: ['LABEL', 'FINGERPRINT', 'ADDED', 'TERMS'],
-  row: (k) => [k.label, k.shortFingerprint, localTime(k.addedAt), learnedText(k.learned)],
+  row: (k) => [k.label, k.shortFingerprint, localTime(k.addedAt), describeLearned(k.learned)],
 });
 
 const remove: Command = {
