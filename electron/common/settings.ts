@@ -13,6 +13,11 @@ export interface Settings {
   timeoutSeconds: number;
   /** Native notifications for licenses that become invalid, expire or are about to. */
   notifications: boolean;
+  /**
+   * Read each server's streams (configured and analysed) with its license on every refresh: two
+   * more requests a server, sent with the license read. Off for slow links.
+   */
+  readStreams: boolean;
 }
 
 export type NumericSetting = { [K in keyof Settings]: Settings[K] extends number ? K : never }[keyof Settings];
@@ -36,4 +41,5 @@ export const DEFAULT_SETTINGS: Settings = {
   concurrency: DEFAULT_CONCURRENCY,
   timeoutSeconds: DEFAULT_TIMEOUT_MS / 1000,
   notifications: true,
+  readStreams: true,
 };

@@ -3,6 +3,8 @@ import { setMaxListeners } from 'node:events';
 import { SequencerByKey } from '../../common/async';
 import { onUnexpectedError } from '../../common/unexpected';
 import { BrainFrameClient } from '../brainframe/client';
+import { readStreamUse } from '../brainframe/streams';
+import type { StreamUse } from '../../common/streams';
 import type { LicenseInfo } from '../../common/license';
 import { BrainFrameError, serverAnswered, toErrorInfo, type ErrorInfo } from '../../common/errors';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, SETTING_BOUNDS } from '../../common/settings';
@@ -27,10 +29,19 @@ export interface ApplyKey extends KeyRef {
 export interface OperationOptions {
   concurrency?: number;
   timeoutMs?: number;
+  /** A refresh also reads each server's streams, in parallel with its license. Default off. */
+  streams?: boolean;
 }
 
-/** What an operation does with one server; the version is null when it was not read. */
-type Work = (client: BrainFrameClient, signal: AbortSignal, target: FleetTarget) => Promise<{ license: LicenseInfo; version: string | null }>;
+/**
+ * What an operation does with one server; the version is null when it was not read, the streams
+ * absent when not asked for (null: asked for, but unknown).
+ */
+type Work = (
+  client: BrainFrameClient,
+  signal: AbortSignal,
+  target: FleetTarget,
+) => Promise<{ license: LicenseInfo; version: string | null; streams?: StreamUse | null }>;
 
 /** What fleet operations need of the rest of the core, and nothing more. */
 export interface FleetDeps {
@@ -136,13 +147,20 @@ export class FleetOperations implements Disposable {
 
   /**
    * Reads the license of each server, and its version when that is not known fresh
-   * (see versionIsStale): one request per server on a steady fleet instead of two.
+   * (see versionIsStale): one request per server on a steady fleet instead of two. With
+   * `streams`, its streams too (readStreamUse: two requests), all sent at once, so a server
+   * costs one round trip either way.
    */
   refresh(targets: readonly FleetTarget[], options: OperationOptions = {}): Operation {
+    const withStreams = options.streams === true;
     return this.start('refresh', targets, null, options, async (client, signal, target) => {
-      if (!versionIsStale(this.deps.cache.get(target.id))) return { license: await client.getLicense(signal), version: null };
-      const [version, license] = await Promise.all([client.getVersion(signal), client.getLicense(signal)]);
-      return { license, version };
+      const readVersion = versionIsStale(this.deps.cache.get(target.id));
+      const [version, license, streams] = await Promise.all([
+        readVersion ? client.getVersion(signal) : null,
+        client.getLicense(signal),
+        withStreams ? readStreamUse(client, signal) : undefined,
+      ]);
+      return withStreams ? { license, version, streams } : { license, version };
     });
   }
 
@@ -250,10 +268,11 @@ export class FleetOperations implements Disposable {
     let result: ServerResult;
     try {
       const client = this.clientFor(target, await this.deps.credentials(target.id), timeoutMs);
-      const { license, version } = await work(client, signal, target);
+      const { license, version, streams } = await work(client, signal, target);
       answeredIn = performance.now() - began;
-      const status = this.deps.cache.record(target.id, version ? { license, version } : { license });
+      const status = this.deps.cache.record(target.id, { license, ...(version ? { version } : {}), ...(streams !== undefined ? { streams } : {}) });
       result = this.result(target, license, status.version, null, startedAt);
+      if (streams !== undefined) result.streams = streams;
     } catch (err) {
       const error = toErrorInfo(err);
       const status = this.deps.cache.record(target.id, { error });

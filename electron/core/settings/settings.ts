@@ -12,6 +12,7 @@ export const settingsSchema = z.object({
   concurrency: bounded('concurrency'),
   timeoutSeconds: bounded('timeoutSeconds'),
   notifications: z.boolean(),
+  readStreams: z.boolean(),
 }) satisfies z.ZodType<Settings>;
 
 // Each field falls back to its default on its own, so one bad value never resets the others.
@@ -23,6 +24,8 @@ const fileSchema = z.object({
     concurrency: settingsSchema.shape.concurrency.catch(DEFAULT_SETTINGS.concurrency),
     timeoutSeconds: settingsSchema.shape.timeoutSeconds.catch(DEFAULT_SETTINGS.timeoutSeconds),
     notifications: settingsSchema.shape.notifications.catch(DEFAULT_SETTINGS.notifications),
+    // Absent in files written before it existed: on, as the default.
+    readStreams: settingsSchema.shape.readStreams.catch(DEFAULT_SETTINGS.readStreams),
   }),
 });
 
