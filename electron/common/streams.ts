@@ -44,6 +44,25 @@ export function streamLimit(license: LicenseInfo | null): number | null {
   return license?.state === 'valid' && license.terms ? license.terms.max_streams : null;
 }
 
+/** The word for a band where a word is due: near or over the limit, or unknown; '' when there is room. */
+export const HEADROOM_WORDS: Record<StreamHeadroom, string> = {
+  ok: '',
+  near: 'near the limit',
+  over: 'over the limit',
+  unknown: 'unknown',
+};
+
+/**
+ * One server's headroom for a table: "6 / 8", "8 / 8 near the limit", "6 / 4 over the limit",
+ * "? / 8 unknown" (streams not read) or "6 / ? unknown" (no limit in force).
+ */
+export function describeHeadroom(use: Pick<StreamUse, 'analyzed'> | null, license: LicenseInfo | null): string {
+  const max = streamLimit(license);
+  if (!use && max === null) return 'unknown';
+  const band = streamHeadroom(use?.analyzed, max);
+  return [describeStreamUse(use, max), HEADROOM_WORDS[band]].filter(Boolean).join(' ');
+}
+
 /** "6 / 8", "6 / ?" (limit unknown), "? / 8" (streams unknown), or "unknown". */
 export function describeStreamUse(use: Pick<StreamUse, 'analyzed'> | null, maxStreams: number | null): string {
   if (!use && maxStreams === null) return 'unknown';
