@@ -210,6 +210,11 @@ export function errorSummary(kind: ErrorKind): string {
   return Object.hasOwn(SUMMARY, kind) ? SUMMARY[kind as keyof typeof SUMMARY] : kind;
 }
 
+/** What to do about a known kind (the advice its messages end with); null for a title the product does not know. */
+export function errorAdvice(kind: ErrorKind): string | null {
+  return isKnown(kind) ? ADVICE[kind] : null;
+}
+
 export class BrainFrameError extends AppError {
   override name = 'BrainFrameError';
   constructor(

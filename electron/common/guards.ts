@@ -7,6 +7,7 @@
 import { localTime, plural } from './format';
 import type { LicenseInfo, LicenseTerms } from './license';
 import type { RolloutErrorKind } from './errors';
+import type { StreamUse } from './streams';
 
 export const GUARD_KINDS = ['StreamLimitBelowUse', 'ShortensExpiry'] as const satisfies readonly RolloutErrorKind[];
 export type GuardKind = (typeof GUARD_KINDS)[number];
@@ -18,11 +19,6 @@ export interface LearnedTerms {
   at: string;
 }
 
-/** How many streams a server has, and how many of them it analyses. */
-export interface StreamUse {
-  configured: number;
-  analyzed: number;
-}
 
 export type GuardVerdict = 'pass' | 'fail' | 'unknown';
 
@@ -42,8 +38,8 @@ export interface GuardInput {
   terms: LicenseTerms | null;
   /** The target's license now; null when it could not be read. */
   license: LicenseInfo | null;
-  /** The target's streams; null when they could not be read (or are not read). */
-  streams: StreamUse | null;
+  /** The target's streams (common/streams.ts); null when they could not be read (or are not read). */
+  streams: Pick<StreamUse, 'analyzed'> | null;
 }
 
 const NOT_LEARNED = 'the terms of this key are not known yet (no server has reported them)';

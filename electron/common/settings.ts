@@ -18,6 +18,11 @@ export interface Settings {
   canaryCount: number;
   /** Stop after the canaries and let the user continue by hand. */
   canaryPause: boolean;
+  /**
+   * Read each server's streams (configured and analysed) with its license on every refresh: two
+   * more requests a server, sent with the license read. Off for slow links.
+   */
+  readStreams: boolean;
 }
 
 export type NumericSetting = { [K in keyof Settings]: Settings[K] extends number ? K : never }[keyof Settings];
@@ -45,4 +50,5 @@ export const DEFAULT_SETTINGS: Settings = {
   canaryEnabled: true,
   canaryCount: 1,
   canaryPause: false,
+  readStreams: true,
 };

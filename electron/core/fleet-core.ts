@@ -100,7 +100,7 @@ export class FleetCore implements Disposable {
   /** Operation options from the settings, unless given. */
   operationOptions(overrides: OperationOptions = {}): OperationOptions {
     const settings = this.settings.get();
-    return { concurrency: settings.concurrency, timeoutMs: settings.timeoutSeconds * 1000, ...overrides };
+    return { concurrency: settings.concurrency, timeoutMs: settings.timeoutSeconds * 1000, streams: settings.readStreams, ...overrides };
   }
 
   /** Refreshes every registered server. */

@@ -13,6 +13,7 @@ import { cleartextWarning, isCleartext } from '../../electron/common/server-url'
 import { HEALTH } from './states';
 import { checkGuards, type GuardCheck, type GuardKind } from '../../electron/common/guards';
 import type { LicenseInfo, LicenseTerms } from '../../electron/common/license';
+import type { StreamUse } from '../../electron/common/streams';
 
 export type PreviewLevel = 'danger' | 'warn' | 'info';
 
@@ -39,6 +40,8 @@ export interface RolloutPlan {
   canaryIds: ReadonlySet<string>;
   /** The server's last known license, or null. */
   licenseOf: (serverId: string) => LicenseInfo | null;
+  /** The streams it analysed at its last read, or null (never read, or unknown). */
+  streamsOf: (serverId: string) => Pick<StreamUse, 'analyzed'> | null;
   /** Failed guards the user confirmed. */
   overridden: (serverId: string, kind: GuardKind) => boolean;
 }
@@ -67,7 +70,7 @@ export interface ApplyPreview {
   held: number;
 }
 
-const NO_PLAN: RolloutPlan = { terms: null, canaryIds: new Set(), licenseOf: () => null, overridden: () => false };
+const NO_PLAN: RolloutPlan = { terms: null, canaryIds: new Set(), licenseOf: () => null, streamsOf: () => null, overridden: () => false };
 
 export function applyPreview(rows: readonly GridRow[], warningDays: number, plan: RolloutPlan = NO_PLAN): ApplyPreview {
   const byHealth: Record<LicenseHealth, number> = { valid: 0, expiring: 0, expired: 0, invalid: 0, missing: 0, unknown: 0 };
@@ -102,8 +105,8 @@ export function applyPreview(rows: readonly GridRow[], warningDays: number, plan
     }
     const reachWord = row.authFailed ? 'auth failed' : row.reach === 'never' ? 'never checked' : row.reach;
     const canary = plan.canaryIds.has(row.id);
-    // Streams are not read here (the grid's last check does not hold them): that guard says unknown.
-    const guards = canary ? [] : checkGuards({ server: row.name, terms: plan.terms, license: plan.licenseOf(row.id), streams: null }, (kind) => plan.overridden(row.id, kind));
+    // On the last known license and streams; the core checks both again, read fresh, before sending.
+    const guards = canary ? [] : checkGuards({ server: row.name, terms: plan.terms, license: plan.licenseOf(row.id), streams: plan.streamsOf(row.id) }, (kind) => plan.overridden(row.id, kind));
     if (guards.some((g) => g.verdict === 'fail' && !g.overridden)) {
       held++;
       level = 'danger';

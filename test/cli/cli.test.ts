@@ -595,3 +595,74 @@ describe('a mixed fleet', () => {
     expect(table.stdout).toMatch(/license\.apply\s+good\s+old \([0-9a-f]{12}\)\s+failed: Key expired/);
   });
 });
+
+describe('status --streams', () => {
+  let ws: Awaited<ReturnType<typeof workspace>>;
+  const servers: Record<string, SimServer> = {};
+
+  beforeAll(async () => {
+    ws = await workspace();
+    const fleet: Array<[string, SimServerOptions]> = [
+      ['roomy', { terms: { max_streams: 8 }, streams: { total: 6, analyzed: 4 } }],
+      ['full', { terms: { max_streams: 8 }, streams: { total: 9, analyzed: 8 } }],
+      ['over', { terms: { max_streams: 4 }, streams: { total: 8, analyzed: 6 } }],
+      ['unlicensed', { state: 'missing', streams: { total: 8, analyzed: 6 } }],
+      ['dark', { fault: 'refuse' }],
+    ];
+    const csv = join(files.path, 'streams.csv');
+    const rows: string[] = [];
+    for (const [name, options] of fleet) {
+      servers[name] = await sim(options);
+      rows.push(`${name},${servers[name].url}`);
+    }
+    await writeFile(csv, ['name,url', ...rows].join('\n'));
+    expect((await ws.run(['servers', 'import', csv])).code).toBe(0);
+  });
+
+  const streamRequests = () => Object.values(servers).flatMap((s) => s.requests).filter((r) => r.path.startsWith('/api/streams'));
+
+  it('--json: each result gains streams {configured, analyzed}, null where unknown', async () => {
+    const run = await ws.run(['status', '--streams', '--json', '--timeout', '2']);
+    expect(run.code).toBe(1); // the dark server
+    const report = json<{ results: Array<JsonResult & { streams: unknown }> }>(run);
+    for (const r of report.results) expect(Object.keys(r).sort()).toEqual([...RESULT_KEYS, 'streams'].sort());
+    const streams = Object.fromEntries(report.results.map((r) => [r.name, r.streams]));
+    expect(streams).toEqual({
+      roomy: { configured: 6, analyzed: 4 },
+      full: { configured: 9, analyzed: 8 },
+      over: { configured: 8, analyzed: 6 },
+      unlicensed: null,
+      dark: null,
+    });
+  });
+
+  it('as a table: analysed / max, marked near and over the limit, unknown where unread', async () => {
+    const run = await ws.run(['status', '--streams', '--timeout', '2']);
+    const [header, ...rows] = run.stdout.split('\n');
+    expect(header).toMatch(/^NAME\s+SITE\s+STATE\s+EXPIRES\s+STREAMS\s+ANALYSED\s+JOURNAL\s/);
+    const cell = (name: string) => rows.find((r) => r.startsWith(`${name} `))!.slice(header!.indexOf('ANALYSED')).split(/\s{2,}/)[0];
+    expect([cell('roomy'), cell('full'), cell('over'), cell('unlicensed'), cell('dark')]).toEqual([
+      '4 / 8',
+      '8 / 8 near the limit',
+      '6 / 4 over the limit',
+      'unknown',
+      'unknown',
+    ]);
+    // Below the table, each problem with its likely cause and next step.
+    expect(run.stdout).toContain('\nover: Over the stream limit: It analyses 6 streams and its license allows 4');
+    expect(run.stdout).toContain('Next: Apply a key for at least 6 streams, or turn analysis off on 2 streams.\n');
+    expect(run.stdout).toContain('\nfull: Near the stream limit: It analyses 8 of the 8 streams');
+    expect(run.stdout).toContain('\nunlicensed: No license: No key is loaded: BrainFrame analyses no stream. Next: Apply a key.\n');
+    expect(run.stdout).toMatch(/\ndark: Server unreachable: .* Likely cause: Nothing answered at this address/);
+    expect(run.stdout).not.toMatch(/\nroomy: /);
+  });
+
+  it('without --streams: no streams field, and no stream request sent', async () => {
+    for (const s of Object.values(servers)) s.requests.length = 0;
+    const report = json<JsonReport>(await ws.run(['status', '--json', '--timeout', '2']));
+    for (const r of report.results) expect(Object.keys(r).sort()).toEqual(RESULT_KEYS);
+    expect(report.results.find((r) => r.name === 'roomy')).toMatchObject({ ok: true, state: 'valid' });
+    expect(servers.roomy!.requests.length).toBeGreaterThan(0);
+    expect(streamRequests()).toEqual([]);
+  });
+});

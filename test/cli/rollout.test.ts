@@ -42,7 +42,7 @@ beforeAll(async () => {
   // c-01 cannot reach the licensing service; c-02 holds a license that lasts three years.
   sim['c-01'] = await startSimServer({ licensingReachable: false });
   sim['c-02'] = await startSimServer({ terms: { expiration_date: inThreeYears } });
-  sim['c-03'] = await startSimServer({});
+  sim['c-03'] = await startSimServer({ state: 'valid', streams: { total: 4, analyzed: 2 } });
   const csv = join(dir.path, 'servers.csv');
   // Listed out of order: the canary is the first in the order `servers list` prints (by name).
   await writeFile(csv, ['name,url', `c-03,${sim['c-03'].url}`, `c-02,${sim['c-02'].url}`, `c-01,${sim['c-01'].url}`].join('\n'));
@@ -83,12 +83,13 @@ describe('apply --canary', () => {
     expect(r['c-01']).toMatchObject({ ok: true, state: 'valid', guards: [] });
     expect(r['c-03']).toMatchObject({ ok: true, state: 'valid' });
     expect(r['c-03']!.guards.map((g) => [g.kind, g.verdict])).toEqual([
-      ['StreamLimitBelowUse', 'unknown'],
+      ['StreamLimitBelowUse', 'pass'], // c-03 analyses 2 of the key's 8
       ['ShortensExpiry', 'pass'],
     ]);
     expect(r['c-02']).toMatchObject({ ok: false, state: 'valid', error: { kind: 'ShortensExpiry' } });
     expect(r['c-02']!.error!.message).toContain(`c-02's license lasts until ${inThreeYears}; this key ends ${inYear}`);
-    expect(sim['c-02'].requests.map((q) => q.method)).toEqual(['GET']);
+    expect(sim['c-02'].putCount).toBe(0);
+    expect(new Set(sim['c-02'].requests.map((q) => q.method))).toEqual(new Set(['GET']));
 
     const keys = await run(['keys', 'list', '--json']);
     const listed = JSON.parse(keys.stdout) as { label: string; learned: unknown }[];

@@ -83,7 +83,8 @@ describe('keys learn their terms', () => {
 
 describe('canaries', () => {
   it('go first in the order of the server list, and the rest follow only when every canary ends valid', async () => {
-    const { core, sim, ids } = await fleetOf({ 'cam-03': {}, 'cam-01': {}, 'cam-02': {} });
+    // Licensed (for a year): an unlicensed server does not say what it analyses.
+    const { core, sim, ids } = await fleetOf({ 'cam-03': { state: 'valid' }, 'cam-01': { state: 'valid' }, 'cam-02': { state: 'valid' } });
     const key = await core.vault.addText(mintKey({ maxStreams: 6, expires: inYears(2) }), 'good');
     // Given in another order: the server list's order (by name) decides the canary.
     const summary = await core.apply(key.id, ids('cam-03', 'cam-02', 'cam-01'), { canaries: 1 }).done;
@@ -93,9 +94,9 @@ describe('canaries', () => {
     const results = byName(summary);
     // The canary is unguarded; the others were checked against what it taught.
     expect(results['cam-01']!.guards).toEqual([]);
-    expect(results['cam-02']!.guards.map((g) => [g.kind, g.verdict])).toEqual([
-      ['StreamLimitBelowUse', 'unknown'], // streams are not read: unknown, never safe
-      ['ShortensExpiry', 'pass'],
+    expect(results['cam-02']!.guards.map((g) => [g.kind, g.verdict, g.message])).toEqual([
+      ['StreamLimitBelowUse', 'pass', 'cam-02 analyses 0 streams; this key allows 6'],
+      ['ShortensExpiry', 'pass', `cam-02's license lasts until ${utcDateFromToday(365)}; this key ends ${inYears(2)}`],
     ]);
     expect(core.vault.get(key.id)!.learned!.server).toBe('cam-01');
   });
@@ -145,7 +146,7 @@ describe('guards', () => {
     // An expired license is nothing to shorten.
     expect(results['cam-04']).toMatchObject({ ok: true, license: { state: 'valid' } });
     // The key never reached the guarded servers: they were read, not written.
-    for (const name of ['cam-02', 'cam-03']) expect(sim[name]!.requests.map((r) => r.method)).toEqual(['GET']);
+    for (const name of ['cam-02', 'cam-03']) expect(new Set(sim[name]!.requests.map((r) => r.method))).toEqual(new Set(['GET']));
     expect(sim['cam-02']!.license().terms!.expiration_date).toBe(later);
 
     // Overriding one guard of one server lets exactly that through.
@@ -155,6 +156,32 @@ describe('guards', () => {
     expect(second['cam-02']).toMatchObject({ ok: true, license: { terms: { expiration_date: inYears(1) } } });
     expect(second['cam-02']!.guards.find((g) => g.kind === 'ShortensExpiry')).toMatchObject({ verdict: 'fail', overridden: true });
     expect(second['cam-03']!.error!.kind).toBe('ShortensExpiry');
+  });
+
+  it('hold a key back from a server that analyses more streams than it allows, naming both numbers; unknown streams never pass', async () => {
+    const { core, sim, ids } = await fleetOf({
+      'cam-01': {},
+      'cam-17': { state: 'valid', streams: { total: 8, analyzed: 6 } },
+      'cam-18': { state: 'valid', streams: { total: 8, analyzed: 4 } },
+      'cam-19': { state: 'valid', streams: { total: 8, analyzed: 6 }, noStreamStatus: true },
+    });
+    const key = await core.vault.addText(mintKey({ maxStreams: 4, expires: inYears(2) }), 'four');
+    const summary = await core.apply(key.id, ids('cam-01', 'cam-17', 'cam-18', 'cam-19'), { canaries: 1 }).done;
+    const results = byName(summary);
+    expect(results['cam-17']).toMatchObject({ ok: false, error: { kind: 'StreamLimitBelowUse' } });
+    expect(results['cam-17']!.error!.message).toContain('cam-17 analyses 6 streams; this key allows 4');
+    expect(sim['cam-17']!.putCount).toBe(0);
+    // At the limit is allowed.
+    expect(results['cam-18']).toMatchObject({ ok: true });
+    expect(results['cam-18']!.guards[0]).toMatchObject({ verdict: 'pass', message: 'cam-18 analyses 4 streams; this key allows 4' });
+    // A server that does not say what it analyses: unknown, applied, and said so.
+    expect(results['cam-19']).toMatchObject({ ok: true });
+    expect(results['cam-19']!.guards[0]).toMatchObject({ verdict: 'unknown', message: expect.stringContaining('the streams cam-19 analyses are unknown') });
+
+    const forced = await core.apply(key.id, ids('cam-17'), { override: () => true }).done;
+    expect(forced.results[0]).toMatchObject({ ok: true });
+    expect(forced.results[0]!.guards[0]).toMatchObject({ kind: 'StreamLimitBelowUse', verdict: 'fail', overridden: true });
+    expect(sim['cam-17']!.putCount).toBe(1);
   });
 
   it('say so when the key has not been applied anywhere yet: unknown, applied, never reported as safe', async () => {

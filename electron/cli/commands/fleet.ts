@@ -3,6 +3,8 @@ import { cleartextWarning, isCleartext } from '../../common/server-url';
 import type { FleetCore } from '../../core/fleet-core';
 import type { Operation, OperationOptions } from '../../core/fleet/fleet-operations';
 import { describeDuration, licenseHealth } from '../../common/license-health';
+import { describeHeadroom } from '../../common/streams';
+import { describeDiagnosis, diagnose } from '../../common/diagnosis';
 import { RUN_OPTIONS, SELECTION_OPTIONS, UsageError, parseCommand, seconds, wholeNumber } from '../args';
 import { withCore, type Command } from '../command';
 import { expiryText, print, printJson, table, warn } from '../output';
@@ -57,8 +59,12 @@ function runOptions({ concurrency, timeout }: RunValues): OperationOptions {
   return options;
 }
 
-/** One server's outcome as the JSON output gives it, terms under their wire names; an apply's guards too. */
-function resultJson(r: ServerResult, kind: OperationKind) {
+/**
+ * One server's outcome as the JSON output gives it, terms under their wire names. `streams` only
+ * when they were asked for (status --streams): {configured, analyzed}, or null when unknown; an
+ * apply's guards.
+ */
+function resultJson(r: ServerResult, kind: OperationKind, streams: boolean) {
   return {
     name: r.name,
     url: r.url,
@@ -67,6 +73,7 @@ function resultJson(r: ServerResult, kind: OperationKind) {
     state: r.license?.state ?? null,
     terms: r.license?.terms ?? null,
     version: r.version,
+    ...(streams ? { streams: r.streams ? { configured: r.streams.configured, analyzed: r.streams.analyzed } : null } : {}),
     error: r.error && { kind: r.error.kind, message: r.error.message },
     ...(kind === 'apply' && { guards: r.guards.map(({ kind, verdict, message, overridden }) => ({ kind, verdict, message, overridden })) }),
   };
@@ -80,7 +87,7 @@ function unknownGuardsLine(results: ServerResult[]): string[] {
   return [`Guards not checked on ${plural(unknown.length, 'server')} (for example: ${example}) See --json for each.`];
 }
 
-function resultTable(results: ServerResult[], okWord: string, warningDays: number): string {
+function resultTable(results: ServerResult[], okWord: string, warningDays: number, streams: boolean): string {
   const rows = results.map((r) => {
     const health = licenseHealth(r.license, warningDays);
     const terms = r.license?.terms;
@@ -90,17 +97,19 @@ function resultTable(results: ServerResult[], okWord: string, warningDays: numbe
       !r.ok && r.license ? `${health} (last known)` : health,
       expiryText(r.license),
       terms ? String(terms.max_streams) : '-',
+      ...(streams ? [describeHeadroom(r.streams ?? null, r.license)] : []),
       terms ? describeDuration(terms.journal_max_allowed_age) : '-',
       terms ? (terms.online_checkin ? 'yes' : 'no') : '-',
       r.version ?? '-',
       r.error ? `failed: ${errorSummary(r.error.kind)}` : okWord,
     ];
   });
-  return table(['NAME', 'SITE', 'STATE', 'EXPIRES', 'STREAMS', 'JOURNAL', 'CHECK-IN', 'VERSION', 'RESULT'], rows);
+  const headers = ['NAME', 'SITE', 'STATE', 'EXPIRES', 'STREAMS', ...(streams ? ['ANALYSED'] : []), 'JOURNAL', 'CHECK-IN', 'VERSION', 'RESULT'];
+  return table(headers, rows);
 }
 
 /** Waits for the operation with a live progress line, then reports; Ctrl-C cancels what is still pending. */
-async function finish(core: FleetCore, op: Operation, json: boolean | undefined): Promise<number> {
+async function finish(core: FleetCore, op: Operation, json: boolean | undefined, streams = false): Promise<number> {
   const progress = json ? null : showProgress(op, op.kind === 'apply' ? 'apply' : 'status');
   const cancel = () => op.cancel();
   process.once('SIGINT', cancel);
@@ -114,31 +123,47 @@ async function finish(core: FleetCore, op: Operation, json: boolean | undefined)
   const { results } = summary;
   const { total, ok, failed } = summary.counts;
   if (json) {
-    printJson({ results: results.map((r) => resultJson(r, op.kind)), summary: { total, ok, failed } });
+    printJson({ results: results.map((r) => resultJson(r, op.kind, streams)), summary: { total, ok, failed } });
   } else {
     const okWord = op.kind === 'apply' ? 'applied' : 'ok';
-    const failures = results.filter((r) => r.error).map((r) => `${r.name}: ${r.error!.message}`);
-    const lines = [resultTable(results, okWord, core.settings.get().expiryWarningDays), '', ...failures, ...unknownGuardsLine(results)];
+    const warningDays = core.settings.get().expiryWarningDays;
+    const lines = [resultTable(results, okWord, warningDays, streams), '', ...results.flatMap((r) => diagnosisLines(r, warningDays)), ...unknownGuardsLine(results)];
     print([...lines, `${total} servers: ${ok} ${okWord}, ${failed} failed.`].join('\n'));
   }
   return failed > 0 ? 1 : 0;
 }
 
+/**
+ * What the table cannot say, one line each: a failure's message (with its advice) and likely
+ * cause; for a server that answered, its license state's and stream headroom's cause and next step.
+ */
+function diagnosisLines(r: ServerResult, warningDays: number): string[] {
+  // After a failure the license is the last known one: only the failure is news.
+  const found = diagnose({ license: r.ok ? r.license : null, error: r.error, streams: r.streams, warningDays });
+  return found.map((d, i) => (i === 0 && r.error ? `${r.name}: ${r.error.message} Likely cause: ${d.cause}` : `${r.name}: ${describeDiagnosis(d)}`));
+}
+
 const status: Command = {
   name: 'status',
-  synopsis: '[--all | --site SITE | --server NAME ...] [--json] [--concurrency N] [--timeout SECONDS]',
+  synopsis: '[--all | --site SITE | --server NAME ...] [--streams] [--json] [--concurrency N] [--timeout SECONDS]',
   help: `Reads the license and version of servers (default: all of them) and records them in the
 status cache the desktop app shows. A server succeeds when it answers; its state is what it holds.
 
 ${SELECTION_HELP}
+  --streams        Also read how many streams each server has configured and analyses (two more
+                   requests a server, sent with the license read): an ANALYSED column (analysed /
+                   max, marked near the limit at 90 % and over it), and in JSON
+                   "streams": {"configured": N, "analyzed": M}, or null where they could not be
+                   read (no valid license, an older server, no answer). Without it, no stream
+                   request is sent and the field is absent.
 ${RUN_HELP}`,
   async run(args) {
-    const { values } = parseCommand(args, { ...SELECTION_OPTIONS, ...RUN_OPTIONS });
-    const options = runOptions(values);
+    const { values } = parseCommand(args, { ...SELECTION_OPTIONS, ...RUN_OPTIONS, streams: { type: 'boolean' } });
+    const options = { ...runOptions(values), streams: values.streams === true };
     return withCore(values['data-dir'], (core) => {
       const serverIds = selectServers(core, values, false);
       warnCleartext(core, serverIds, (s) => s.hasCredentials);
-      return finish(core, core.refresh(serverIds, options), values.json);
+      return finish(core, core.refresh(serverIds, options), values.json, options.streams);
     });
   },
 };

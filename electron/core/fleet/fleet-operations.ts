@@ -3,9 +3,11 @@ import { setMaxListeners } from 'node:events';
 import { SequencerByKey } from '../../common/async';
 import { onUnexpectedError } from '../../common/unexpected';
 import { BrainFrameClient } from '../brainframe/client';
+import { readStreamUse } from '../brainframe/streams';
+import type { StreamUse } from '../../common/streams';
 import type { LicenseInfo } from '../../common/license';
 import { BrainFrameError, errorSummary, serverAnswered, toErrorInfo, type ErrorInfo } from '../../common/errors';
-import { blockingGuards, checkGuards, type GuardCheck, type GuardKind, type LearnedTerms, type StreamUse } from '../../common/guards';
+import { blockingGuards, checkGuards, type GuardCheck, type GuardKind, type LearnedTerms } from '../../common/guards';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, SETTING_BOUNDS } from '../../common/settings';
 import type { Credentials, KeyRef, Server, OperationCounts, OperationKind, OperationSummary, ProgressEvent, ServerResult } from '../../common/types';
 import type { AuditLog } from '../audit/audit-log';
@@ -28,6 +30,8 @@ export interface ApplyKey extends KeyRef {
 export interface OperationOptions {
   concurrency?: number;
   timeoutMs?: number;
+  /** A refresh also reads each server's streams, in parallel with its license. Default off. */
+  streams?: boolean;
 }
 
 /** A staged apply: canaries first, then the rest behind the guards. */
@@ -41,8 +45,11 @@ export interface ApplyOptions extends OperationOptions {
   override?: (serverId: string, kind: GuardKind) => boolean;
 }
 
-/** What an operation did with one server; the version is null when it was not read. */
-type WorkResult = { license: LicenseInfo; version: string | null; guards?: GuardCheck[] };
+/**
+ * What an operation did with one server; the version is null when it was not read, the streams
+ * absent when not asked for (null: asked for, but unknown); an apply's guards.
+ */
+type WorkResult = { license: LicenseInfo; version: string | null; streams?: StreamUse | null; guards?: GuardCheck[] };
 type Work = (client: BrainFrameClient, signal: AbortSignal, target: FleetTarget) => Promise<WorkResult>;
 
 /** What fleet operations need of the rest of the core, and nothing more. */
@@ -168,14 +175,21 @@ export class FleetOperations implements Disposable {
 
   /**
    * Reads the license of each server, and its version when that is not known fresh
-   * (see versionIsStale): one request per server on a steady fleet instead of two.
+   * (see versionIsStale): one request per server on a steady fleet instead of two. With
+   * `streams`, its streams too (readStreamUse: two requests), all sent at once, so a server
+   * costs one round trip either way.
    */
   refresh(targets: readonly FleetTarget[], options: OperationOptions = {}): Operation {
+    const withStreams = options.streams === true;
     return this.start('refresh', targets, null, options, (all, run) =>
       run(all, async (client, signal, target) => {
-        if (!versionIsStale(this.deps.cache.get(target.id))) return { license: await client.getLicense(signal), version: null };
-        const [version, license] = await Promise.all([client.getVersion(signal), client.getLicense(signal)]);
-        return { license, version };
+        const readVersion = versionIsStale(this.deps.cache.get(target.id));
+        const [version, license, streams] = await Promise.all([
+          readVersion ? client.getVersion(signal) : null,
+          client.getLicense(signal),
+          withStreams ? readStreamUse(client, signal) : undefined,
+        ]);
+        return withStreams ? { license, version, streams } : { license, version };
       }),
     );
   }
@@ -204,8 +218,8 @@ export class FleetOperations implements Disposable {
     let learned: LearnedTerms | null = null;
     const guarded: Work = async (client, signal, target) => {
       // Before any server reported the key's terms, no guard can decide: say so without reading.
-      const current = learned ? await client.getLicense(signal) : null;
-      const streams: StreamUse | null = null;
+      // Otherwise its license and streams, read fresh and at once (readStreamUse: null when unknown).
+      const [current, streams] = learned ? await Promise.all([client.getLicense(signal), readStreamUse(client, signal)]) : [null, null];
       const guards = checkGuards({ server: target.name, terms: learned?.terms ?? null, license: current, streams }, (kind) => options.override?.(target.id, kind) ?? false);
       if (current && blockingGuards(guards).length) throw new GuardRefusal(current, guards);
       return { ...(await send(client, signal, target)), guards };
@@ -322,10 +336,11 @@ export class FleetOperations implements Disposable {
     let result: ServerResult;
     try {
       const client = this.clientFor(target, await this.deps.credentials(target.id), timeoutMs);
-      const { license, version, guards = [] } = await work(client, signal, target);
+      const { license, version, streams, guards = [] } = await work(client, signal, target);
       answeredIn = performance.now() - began;
-      const status = this.deps.cache.record(target.id, version ? { license, version } : { license });
+      const status = this.deps.cache.record(target.id, { license, ...(version ? { version } : {}), ...(streams !== undefined ? { streams } : {}) });
       result = this.result(target, license, status.version, null, startedAt, guards);
+      if (streams !== undefined) result.streams = streams;
     } catch (err) {
       if (err instanceof GuardRefusal) {
         // The server answered with its license; only this key was held back.

@@ -15,6 +15,7 @@ export const settingsSchema = z.object({
   canaryEnabled: z.boolean(),
   canaryCount: bounded('canaryCount'),
   canaryPause: z.boolean(),
+  readStreams: z.boolean(),
 }) satisfies z.ZodType<Settings>;
 
 // Each field falls back to its default on its own, so one bad value never resets the others.
@@ -30,6 +31,8 @@ const fileSchema = z.object({
     canaryEnabled: settingsSchema.shape.canaryEnabled.catch(DEFAULT_SETTINGS.canaryEnabled),
     canaryCount: settingsSchema.shape.canaryCount.catch(DEFAULT_SETTINGS.canaryCount),
     canaryPause: settingsSchema.shape.canaryPause.catch(DEFAULT_SETTINGS.canaryPause),
+    // Absent in files written before it existed: on, as the default.
+    readStreams: settingsSchema.shape.readStreams.catch(DEFAULT_SETTINGS.readStreams),
   }),
 });
 
