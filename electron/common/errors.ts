@@ -72,20 +72,29 @@ export const LOCAL_ERROR_KINDS = [
 ] as const;
 export type LocalErrorKind = (typeof LOCAL_ERROR_KINDS)[number];
 
+/**
+ * A staged apply's own refusals: the key was not sent to this server. `Halted`: a canary failed, so
+ * the server was not contacted; the two guards: the server was read, and the key would cost it
+ * streams or shorten its license (see common/guards.ts).
+ */
+export const ROLLOUT_ERROR_KINDS = ['Halted', 'StreamLimitBelowUse', 'ShortensExpiry'] as const;
+export type RolloutErrorKind = (typeof ROLLOUT_ERROR_KINDS)[number];
+
 /** Unknown server titles are kept as they come, so the type stays open. */
-export type ErrorKind = ClientErrorKind | ServerErrorKind | LocalErrorKind | (string & {});
+export type ErrorKind = ClientErrorKind | ServerErrorKind | LocalErrorKind | RolloutErrorKind | (string & {});
 
 /**
  * What a kind means for the server it came from, the one rule behind reachability, the grid's
  * "auth failed", latency samples and the CLI:
  * - `no-answer`: no BrainFrame answer came back (offline, hung, not BrainFrame, cancelled);
  * - `auth`: it answered, but refused this account;
- * - `local`: the server was never asked (keychain, disk, bad input on this side);
+ * - `local`: the server was never asked (keychain, disk, bad input on this side), or, for a staged
+ *   apply's refusals, was not changed: they say nothing of its reachability;
  * - `server`: it answered with an error of its own (unknown titles included).
  */
 export type ErrorClass = 'no-answer' | 'auth' | 'local' | 'server';
 
-const CLASS_OF: Record<ClientErrorKind | ServerErrorKind | LocalErrorKind, ErrorClass> = {
+const CLASS_OF: Record<ClientErrorKind | ServerErrorKind | LocalErrorKind | RolloutErrorKind, ErrorClass> = {
   Unreachable: 'no-answer',
   Timeout: 'no-answer',
   ServerNotReady: 'no-answer',
@@ -112,6 +121,9 @@ const CLASS_OF: Record<ClientErrorKind | ServerErrorKind | LocalErrorKind, Error
   DataFolderBusy: 'local',
   NotFound: 'local',
   InvalidInput: 'local',
+  Halted: 'local',
+  StreamLimitBelowUse: 'local',
+  ShortensExpiry: 'local',
 };
 
 export function classifyError(kind: ErrorKind): ErrorClass {
@@ -131,7 +143,7 @@ export interface ErrorInfo {
 }
 
 /** What to do about each known kind; the server's own description is appended when there is one. */
-const ADVICE: Record<ClientErrorKind | ServerErrorKind, string> = {
+const ADVICE: Record<ClientErrorKind | ServerErrorKind | RolloutErrorKind, string> = {
   Unreachable: 'Check the address, that the server is switched on, and that this computer can reach its network.',
   Timeout: 'The server may be overloaded or hung. Try again, or raise the timeout.',
   ServerNotReady: 'Its proxy answered 502 while the BrainFrame services start up. Try again in a minute.',
@@ -150,9 +162,14 @@ const ADVICE: Record<ClientErrorKind | ServerErrorKind, string> = {
   InvalidSessionError: 'The server ended the session and logging in again failed. Try again; if it repeats, check the credentials.',
   InsufficientRoleError: 'This account may not manage licenses. Use an admin account.',
   LicenseRequiredError: 'The server needs a valid license first. Apply a key.',
+  Halted: 'Nothing was sent to this server. Fix what the canary reported (or choose another key), then apply again to the servers not reached (Retry failed).',
+  StreamLimitBelowUse:
+    'Not applied: the server would lose analysis on the streams beyond the limit. Use a key with more streams, or override this guard on purpose (--force on the command line, its confirmation in the apply preview).',
+  ShortensExpiry:
+    'Not applied: the license it holds lasts longer. Keep it, or override this guard on purpose (--force on the command line, its confirmation in the apply preview).',
 };
 
-const SUMMARY: Record<ClientErrorKind | ServerErrorKind | LocalErrorKind, string> = {
+const SUMMARY: Record<ClientErrorKind | ServerErrorKind | LocalErrorKind | RolloutErrorKind, string> = {
   Unreachable: 'Server unreachable',
   Timeout: 'No answer in time',
   ServerNotReady: 'Server still starting',
@@ -179,9 +196,12 @@ const SUMMARY: Record<ClientErrorKind | ServerErrorKind | LocalErrorKind, string
   DataFolderBusy: 'Data folder busy',
   NotFound: 'Not found',
   InvalidInput: 'Invalid input',
+  Halted: 'Not contacted: rollout halted',
+  StreamLimitBelowUse: 'Key allows too few streams',
+  ShortensExpiry: 'Key would shorten the license',
 };
 
-function isKnown(kind: string): kind is ClientErrorKind | ServerErrorKind {
+function isKnown(kind: string): kind is ClientErrorKind | ServerErrorKind | RolloutErrorKind {
   return Object.hasOwn(ADVICE, kind);
 }
 
@@ -199,6 +219,11 @@ export function beyondSummary(kind: ErrorKind, message: string): string {
   if (!message.startsWith(head)) return message;
   const rest = message.slice(head.length).replace(/^[\s:.]+/, '');
   return rest ? rest.charAt(0).toUpperCase() + rest.slice(1) : '';
+}
+
+/** What to do about a known kind (the advice its messages end with); null for a title the product does not know. */
+export function errorAdvice(kind: ErrorKind): string | null {
+  return isKnown(kind) ? ADVICE[kind] : null;
 }
 
 export class BrainFrameError extends AppError {

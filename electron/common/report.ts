@@ -187,7 +187,8 @@ function reportServer(server: Server, status: ServerStatus | undefined, input: R
   const daysLeft = expiryDate ? daysUntil(expiryDate, input.now) : null;
   const licenseAt = status?.licenseAt ?? null;
   const problem = status?.error ? errorSummary(status.error.kind) : null;
-  const streams = input.streams?.get(server.id) ?? null;
+  // The streams as last read with the license (a refresh with streams on), unless given fresher.
+  const streams = input.streams?.get(server.id) ?? status?.streams ?? null;
   return {
     id: server.id,
     name: server.name,

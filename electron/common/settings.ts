@@ -13,6 +13,16 @@ export interface Settings {
   timeoutSeconds: number;
   /** Native notifications for licenses that become invalid, expire or are about to. */
   notifications: boolean;
+  /** The apply dialog's "Try on N server(s) first": on, and how many, as the user last chose. */
+  canaryEnabled: boolean;
+  canaryCount: number;
+  /** Stop after the canaries and let the user continue by hand. */
+  canaryPause: boolean;
+  /**
+   * Read each server's streams (configured and analysed) with its license on every refresh: two
+   * more requests a server, sent with the license read. Off for slow links.
+   */
+  readStreams: boolean;
 }
 
 export type NumericSetting = { [K in keyof Settings]: Settings[K] extends number ? K : never }[keyof Settings];
@@ -23,6 +33,7 @@ export const SETTING_BOUNDS: Record<NumericSetting, { min: number; max: number }
   expiryWarningDays: { min: 1, max: 365 },
   concurrency: { min: 1, max: 256 },
   timeoutSeconds: { min: 1, max: 300 },
+  canaryCount: { min: 1, max: 1000 },
 };
 
 /** Servers talked to at once by default. */
@@ -36,4 +47,8 @@ export const DEFAULT_SETTINGS: Settings = {
   concurrency: DEFAULT_CONCURRENCY,
   timeoutSeconds: DEFAULT_TIMEOUT_MS / 1000,
   notifications: true,
+  canaryEnabled: true,
+  canaryCount: 1,
+  canaryPause: false,
+  readStreams: true,
 };

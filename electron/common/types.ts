@@ -7,6 +7,8 @@
  */
 import type { ErrorInfo } from './errors';
 import type { LicenseInfo, LicenseState } from './license';
+import type { GuardCheck, LearnedTerms } from './guards';
+import type { StreamUse } from './streams';
 
 /** A username and password as typed: they go to the main process (or the CLI) and never come back. */
 export interface Credentials {
@@ -62,6 +64,10 @@ export interface ServerStatus {
   version: string | null;
   /** When `version` was read. */
   versionAt: string | null;
+  /** The streams it analyses as last read; null when never read, or unknown at the last read. */
+  streams: StreamUse | null;
+  /** When `streams` was last read (null: never); with `streams` null, the read found them unknown. */
+  streamsAt: string | null;
   reachability: Reachability;
   /** The last check's error, or null when it succeeded. */
   error: ErrorInfo | null;
@@ -82,9 +88,19 @@ export interface ServerResult {
   /** The license the server holds afterwards, as it reported it; null when it did not answer. */
   license: LicenseInfo | null;
   version: string | null;
+  /**
+   * The streams it analyses, when the operation read them (a refresh with streams on): null when
+   * they could not be read ("streams unknown"); absent when not asked for.
+   */
+  streams?: StreamUse | null;
   error: ErrorInfo | null;
   startedAt: string | null;
   finishedAt: string;
+  /**
+   * An apply's guards for this server (common/guards.ts), as checked just before it; empty for a
+   * canary, a server never contacted, and a refresh.
+   */
+  guards: GuardCheck[];
 }
 
 export interface OperationCounts {
@@ -122,6 +138,8 @@ export interface KeyInfo extends KeyRef {
   addedAt: string;
   bytes: number;
   shortFingerprint: string;
+  /** The terms a server last reported for this key when it was applied; null before any apply. */
+  learned: LearnedTerms | null;
 }
 
 export const AUDIT_ACTIONS = ['server.add', 'server.update', 'server.remove', 'server.import', 'key.add', 'key.remove', 'license.apply'] as const;

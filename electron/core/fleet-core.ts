@@ -3,7 +3,7 @@ import { AuditLog } from './audit/audit-log';
 import { makeDataDirPrivate } from './data-dir';
 import { AppError } from '../common/errors';
 import { normaliseServerUrl } from '../common/server-url';
-import { FleetOperations, type ApplyKey, type FleetTarget, type Operation, type OperationOptions } from './fleet/fleet-operations';
+import { FleetOperations, type ApplyKey, type ApplyOptions, type FleetTarget, type Operation, type OperationOptions } from './fleet/fleet-operations';
 import { ServerRegistry } from './registry/server-registry';
 import type { SecretStore } from './secrets/secret-store';
 import { KeytarSecretStore } from './secrets/secret-store';
@@ -71,7 +71,12 @@ export class FleetCore implements Disposable {
       SettingsStore.open(dataDir),
       LicenseAlerts.open(dataDir),
     ]);
-    const fleet = new FleetOperations({ credentials: (id) => registry.credentials(id), cache: status, audit });
+    const fleet = new FleetOperations({
+      credentials: (id) => registry.credentials(id),
+      cache: status,
+      audit,
+      learned: { get: (id) => vault.get(id)?.learned ?? null, learn: (id, learned) => vault.learn(id, learned) },
+    });
     return new FleetCore(dataDir, registry, vault, status, settings, alerts, audit, fleet);
   }
 
@@ -99,7 +104,7 @@ export class FleetCore implements Disposable {
   /** Operation options from the settings, unless given. */
   operationOptions(overrides: OperationOptions = {}): OperationOptions {
     const settings = this.settings.get();
-    return { concurrency: settings.concurrency, timeoutMs: settings.timeoutSeconds * 1000, ...overrides };
+    return { concurrency: settings.concurrency, timeoutMs: settings.timeoutSeconds * 1000, streams: settings.readStreams, ...overrides };
   }
 
   /** Refreshes every registered server. */
@@ -135,8 +140,17 @@ export class FleetCore implements Disposable {
     return this.keep(this.fleet.refresh(this.targets(serverIds), this.operationOptions(options)));
   }
 
-  apply(keyId: string, serverIds: readonly string[], options?: OperationOptions): Operation {
-    return this.keep(this.fleet.apply(this.applyKey(keyId), this.targets(serverIds), this.operationOptions(options)));
+  /**
+   * Applies a key to these servers. With canaries, the targets go in the order the server list
+   * shows them (`servers list`, the app's list: by name), so the canaries are its first ones.
+   */
+  apply(keyId: string, serverIds: readonly string[], options: ApplyOptions = {}): Operation {
+    let targets = this.targets(serverIds);
+    if (options.canaries) {
+      const order = new Map(this.registry.list().map((s, i) => [s.id, i]));
+      targets = [...targets].sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    }
+    return this.keep(this.fleet.apply(this.applyKey(keyId), targets, { ...options, ...this.operationOptions(options) }));
   }
 
   /** Runs a finished operation again for the servers that failed, still registered. */

@@ -10,6 +10,7 @@ import type { ErrorInfo } from '../common/errors';
 import type { LicenseInfo } from '../common/license';
 import type { ReportFormat } from '../common/report-formats';
 import type { Settings } from '../common/settings';
+import type { GuardKind } from '../common/guards';
 import type {
   AuditEntry,
   Credentials,
@@ -45,6 +46,12 @@ export interface AppInfo {
 export interface ConnectionTest {
   version: string;
   license: LicenseInfo;
+}
+
+/** One failed guard the user let through, for one server. */
+export interface GuardOverride {
+  serverId: string;
+  kind: GuardKind;
 }
 
 export interface OperationStarted {
@@ -103,8 +110,12 @@ export interface Commands {
   'keys.applications': { input: void; output: Record<string, KeyApplication[]> };
   /** Starts reading the license of these servers. */
   'fleet.refresh': { input: { serverIds: string[] }; output: OperationStarted };
-  /** Starts applying a key to exactly these servers (frozen at confirmation). */
-  'fleet.apply': { input: { keyId: string; serverIds: string[] }; output: OperationStarted };
+  /**
+   * Starts applying a key to exactly these servers (frozen at confirmation): the first `canaries`
+   * of them in the server list's order first, the rest only when all those end valid; `overrides`
+   * are the failed guards the user confirmed, per server.
+   */
+  'fleet.apply': { input: { keyId: string; serverIds: string[]; canaries?: number; overrides?: GuardOverride[] }; output: OperationStarted };
   /** Starts scanning addresses and ports for BrainFrame servers (targets and ports as `bf-license discover` takes them); `fleet.cancel` stops it. */
   'discovery.start': { input: { targets: string[]; ports: string; timeoutSeconds?: number; concurrency?: number }; output: DiscoveryStarted };
   /** Registers found addresses not registered yet, in one site with the same optional credentials, each then tested. */

@@ -191,7 +191,10 @@ export class IpcHandlers implements Disposable {
     'keys.remove': ({ id }) => this.core.vault.remove(id),
     'keys.applications': () => this.core.vault.applications(),
     'fleet.refresh': ({ serverIds }) => this.track(this.core.refresh(serverIds)),
-    'fleet.apply': ({ keyId, serverIds }) => this.track(this.core.apply(keyId, serverIds)),
+    'fleet.apply': ({ keyId, serverIds, canaries, overrides = [] }) => {
+      const confirmed = new Set(overrides.map((o) => `${o.kind}:${o.serverId}`));
+      return this.track(this.core.apply(keyId, serverIds, { canaries, override: (serverId, kind) => confirmed.has(`${kind}:${serverId}`) }));
+    },
     'discovery.start': ({ targets, ports, timeoutSeconds, concurrency }) =>
       this.trackScan(
         this.core.discover(parseTargets(targets), {

@@ -5,6 +5,7 @@ import { MAX_CSV_BYTES, MAX_XLSX_BASE64_CHARS } from '../common/limits';
 import { DISCOVERY_BOUNDS, MAX_DISCOVERY_ADDRESSES } from '../common/discovery';
 import { REPORT_FORMATS } from '../common/report-formats';
 import { MAX_REMINDER_DAYS } from '../common/report-ics';
+import { GUARD_KINDS } from '../common/guards';
 
 /**
  * Input schemas for every command: types and sizes only (the core validates meaning, with the
@@ -49,7 +50,12 @@ export const INPUT_SCHEMAS: { [C in CommandChannel]: z.ZodType<Input<C>> } = {
   'keys.remove': z.strictObject({ id }),
   'keys.applications': nothing,
   'fleet.refresh': z.strictObject({ serverIds: ids }),
-  'fleet.apply': z.strictObject({ keyId: id, serverIds: ids }),
+  'fleet.apply': z.strictObject({
+    keyId: id,
+    serverIds: ids,
+    canaries: z.number().int().min(0).max(100_000).optional(),
+    overrides: z.array(z.strictObject({ serverId: id, kind: z.enum(GUARD_KINDS) })).max(200_000).optional(),
+  }),
   'discovery.start': z.strictObject({
     targets: z.array(text(1_000)).min(1).max(1_000),
     ports: text(1_000),

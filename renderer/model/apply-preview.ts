@@ -1,14 +1,19 @@
 /**
  * What applying a key to these servers will change, said before anything is sent. Keys are
- * opaque to the app: their terms are never decoded, so the preview cannot know whether the new
- * key is "better" — it warns whenever a license that is still valid would be replaced, and more
- * strongly when it is valid beyond the warning window (or perpetual).
+ * opaque to the app: their terms are never decoded. Until a server has reported a key's terms
+ * (learned on an apply), the preview cannot know whether the new key is "better": it warns
+ * whenever a license that is still valid would be replaced, and more strongly when it is valid
+ * beyond the warning window (or perpetual). Once they are known, it shows the guards (the same
+ * checkGuards the core runs before each target) per server, on its last known license.
  */
 import type { LicenseHealth } from '../../electron/common/license-health';
 import type { GridRow } from './grid-row';
 import { count, plural } from '../../electron/common/format';
 import { cleartextWarning, isCleartext } from '../../electron/common/server-url';
 import { HEALTH } from './states';
+import { checkGuards, type GuardCheck, type GuardKind } from '../../electron/common/guards';
+import type { LicenseInfo, LicenseTerms } from '../../electron/common/license';
+import type { StreamUse } from '../../electron/common/streams';
 
 export type PreviewLevel = 'danger' | 'warn' | 'info';
 
@@ -22,6 +27,23 @@ export interface PreviewTarget {
   /** What will happen to this server, in words; '' when nothing notable. */
   note: string;
   level: PreviewLevel | null;
+  /** Tried first, unguarded. */
+  canary: boolean;
+  /** The guards on the last known license; empty for a canary. */
+  guards: GuardCheck[];
+}
+
+/** How the apply is staged, and what the guards judge by. */
+export interface RolloutPlan {
+  /** The key's learned terms; null when no server has reported them yet. */
+  terms: LicenseTerms | null;
+  canaryIds: ReadonlySet<string>;
+  /** The server's last known license, or null. */
+  licenseOf: (serverId: string) => LicenseInfo | null;
+  /** The streams it analysed at its last read, or null (never read, or unknown). */
+  streamsOf: (serverId: string) => Pick<StreamUse, 'analyzed'> | null;
+  /** Failed guards the user confirmed. */
+  overridden: (serverId: string, kind: GuardKind) => boolean;
 }
 
 export interface ApplyPreview {
@@ -42,15 +64,22 @@ export interface ApplyPreview {
   /** Which targets get the key text over plain http, in words; '' when none. */
   cleartext: string;
   targets: PreviewTarget[];
+  /** Whether the guards could be judged here: the key's terms are known. */
+  guardsKnown: boolean;
+  /** Targets that a guard will hold back (failed, not confirmed). */
+  held: number;
 }
 
-export function applyPreview(rows: readonly GridRow[], warningDays: number): ApplyPreview {
+const NO_PLAN: RolloutPlan = { terms: null, canaryIds: new Set(), licenseOf: () => null, streamsOf: () => null, overridden: () => false };
+
+export function applyPreview(rows: readonly GridRow[], warningDays: number, plan: RolloutPlan = NO_PLAN): ApplyPreview {
   const byHealth: Record<LicenseHealth, number> = { valid: 0, expiring: 0, expired: 0, invalid: 0, missing: 0, unknown: 0 };
   let unreachable = 0;
   let authFailed = 0;
   let replacingLongValid = 0;
   let perpetual = 0;
   const targets: PreviewTarget[] = [];
+  let held = 0;
   for (const row of rows) {
     byHealth[row.health]++;
     let note = '';
@@ -75,7 +104,14 @@ export function applyPreview(rows: readonly GridRow[], warningDays: number): App
       level ??= 'info';
     }
     const reachWord = row.authFailed ? 'auth failed' : row.reach === 'never' ? 'never checked' : row.reach;
-    targets.push({ id: row.id, name: row.name, site: row.site, health: row.health, expiryText: row.expiryText, reachWord, note, level });
+    const canary = plan.canaryIds.has(row.id);
+    // On the last known license and streams; the core checks both again, read fresh, before sending.
+    const guards = canary ? [] : checkGuards({ server: row.name, terms: plan.terms, license: plan.licenseOf(row.id), streams: plan.streamsOf(row.id) }, (kind) => plan.overridden(row.id, kind));
+    if (guards.some((g) => g.verdict === 'fail' && !g.overridden)) {
+      held++;
+      level = 'danger';
+    }
+    targets.push({ id: row.id, name: row.name, site: row.site, health: row.health, expiryText: row.expiryText, reachWord, note, level, canary, guards });
   }
   targets.sort((a, b) => levelRank(a.level) - levelRank(b.level) || a.name.localeCompare(b.name));
 
@@ -98,7 +134,9 @@ export function applyPreview(rows: readonly GridRow[], warningDays: number): App
       level: 'warn',
       text:
         `${plural(replacingValid, 'server')} ${replacingValid === 1 ? 'holds' : 'hold'} a license that is still valid. Applying replaces it. ` +
-        "This app never reads a key's terms, so it cannot tell whether this key lasts longer: check that it does before you continue.",
+        (plan.terms
+          ? 'The guards below compare each with the terms a server reported for this key.'
+          : "This app never reads a key's terms, and no server has reported this key's yet, so it cannot tell whether this key lasts longer: check that it does before you continue."),
     });
   }
   if (replacingLongValid > 0) {
@@ -123,6 +161,8 @@ export function applyPreview(rows: readonly GridRow[], warningDays: number): App
     needsAcknowledge: replacingLongValid > 0,
     cleartext: cleartextNames.length ? `The key text goes to each server: ${cleartextWarning(cleartextNames)}` : '',
     targets,
+    guardsKnown: plan.terms !== null,
+    held,
   };
 }
 

@@ -29,8 +29,13 @@ export interface SummaryView {
   title: string;
   groups: OutcomeGroup[];
   failures: Failure[];
-  /** Failed servers, cancelled ones included: what "Retry failed" runs again. */
+  /** Failed servers, cancelled and halted ones included: what "Retry failed" runs again. */
   failedIds: string[];
+  /**
+   * Why a staged apply stopped after its canaries ("canary cam-01 reported …"), and how many
+   * servers it did not contact; null when it did not halt.
+   */
+  halted: { reason: string; count: number } | null;
 }
 
 const verb = { apply: 'Applied', refresh: 'Read' } as const;
@@ -38,6 +43,8 @@ const verb = { apply: 'Applied', refresh: 'Read' } as const;
 export function summarise(summary: OperationSummary): SummaryView {
   const ok: string[] = [];
   const cancelled: string[] = [];
+  const halted: string[] = [];
+  let haltReason = '';
   const byKind = new Map<string, string[]>();
   const failures: Failure[] = [];
   for (const r of summary.results) {
@@ -48,6 +55,12 @@ export function summarise(summary: OperationSummary): SummaryView {
     const kind = r.error?.kind ?? 'UnknownError';
     if (kind === 'Cancelled') {
       cancelled.push(r.serverId);
+      continue;
+    }
+    // Not reached because the rollout stopped: reported as such, not as failures of their own.
+    if (kind === 'Halted') {
+      halted.push(r.serverId);
+      haltReason ||= r.error?.message ?? '';
       continue;
     }
     const ids = byKind.get(kind) ?? [];
@@ -62,14 +75,22 @@ export function summarise(summary: OperationSummary): SummaryView {
   const groups: OutcomeGroup[] = [];
   if (ok.length) groups.push({ key: 'ok', label: summary.kind === 'apply' ? 'applied' : 'read', tone: 'ok', ids: ok });
   for (const [kind, ids] of [...byKind].sort((a, b) => b[1].length - a[1].length || errorSummary(a[0]).localeCompare(errorSummary(b[0])))) groups.push({ key: kind, label: errorSummary(kind).toLowerCase(), tone: 'bad', ids });
+  if (halted.length) groups.push({ key: 'Halted', label: 'not contacted (rollout halted)', tone: 'muted', ids: halted });
   if (cancelled.length) groups.push({ key: 'Cancelled', label: 'not done (cancelled)', tone: 'muted', ids: cancelled });
 
   const { total, ok: okCount } = summary.counts;
-  const failed = summary.results.length - ok.length;
+  const failed = summary.results.length - ok.length - halted.length;
   const what = summary.kind === 'apply' ? `key “${summary.key?.label ?? '?'}” to` : 'the license of';
-  const head = summary.cancelled ? 'Cancelled. ' : '';
-  const title = `${head}${verb[summary.kind]} ${what} ${count(okCount)} of ${count(total)} ${total === 1 ? 'server' : 'servers'}${failed ? ` · ${count(failed)} failed` : ''}`;
-  return { title, groups, failures, failedIds: [...failures.map((f) => f.serverId), ...cancelled] };
+  const head = summary.cancelled ? 'Cancelled. ' : halted.length ? 'Rollout halted after its canaries. ' : '';
+  const notContacted = halted.length ? ` · ${count(halted.length)} not contacted` : '';
+  const title = `${head}${verb[summary.kind]} ${what} ${count(okCount)} of ${count(total)} ${total === 1 ? 'server' : 'servers'}${failed ? ` · ${count(failed)} failed` : ''}${notContacted}`;
+  return {
+    title,
+    groups,
+    failures,
+    failedIds: [...failures.map((f) => f.serverId), ...halted, ...cancelled],
+    halted: halted.length ? { reason: haltReason, count: halted.length } : null,
+  };
 }
 
 /** The operation's results as CSV, one row per server. */

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, shallowRef, triggerRef } from 'vue';
-import type { OperationCounts, OperationStarted, OperationSummary, ProgressEvent } from '../../electron/ipc/contract';
+import type { GuardOverride, OperationCounts, OperationStarted, OperationSummary, ProgressEvent } from '../../electron/ipc/contract';
 import { errorSummary } from '../../electron/common/errors';
 import { api, ApiError } from '../api';
 import type { OperationKind } from '../../electron/common/types';
@@ -22,6 +22,21 @@ export interface RunningOperation {
   cancelling: boolean;
 }
 
+/** How an apply is staged: its canaries (ids, tried first), whether to pause after them, confirmed guards. */
+export interface ApplyPlan {
+  canaryIds?: readonly string[];
+  pause?: boolean;
+  overrides?: GuardOverride[];
+}
+
+/** A rollout stopped after its canaries on purpose: what "Continue" applies, and to which servers. */
+export interface PausedRollout {
+  keyId: string;
+  keyLabel: string;
+  serverIds: string[];
+  overrides: GuardOverride[];
+}
+
 const RUNNING_LABEL: Record<OperationKind, string> = { apply: 'applying…', refresh: 'reading…' };
 const OK_LABEL: Record<OperationKind, string> = { apply: 'applied', refresh: 'read' };
 
@@ -35,6 +50,9 @@ export const useOperationsStore = defineStore('operations', () => {
   /** Per server; mutated in place (5,000 events cost 5,000 map writes, not copies), re-rendered once a frame. */
   const live = shallowRef(new Map<string, LiveStatus>());
   const summary = shallowRef<OperationSummary | null>(null);
+  /** Set when the last operation was the canaries of a paused rollout: the rest, waiting for the user. */
+  const paused = shallowRef<PausedRollout | null>(null);
+  let pausing: PausedRollout | null = null;
   let early: (ProgressEvent | OperationSummary)[] = [];
   let cancelWanted = false;
   let frameQueued = false;
@@ -52,8 +70,31 @@ export const useOperationsStore = defineStore('operations', () => {
   const busy = computed(() => running.value !== null);
   const hasLive = computed(() => live.value.size > 0);
 
-  function apply(keyId: string, serverIds: readonly string[], keyLabel: string): Promise<void> {
-    return start('apply', keyLabel, serverIds.length, () => api().fleet.apply({ keyId, serverIds: [...serverIds] }));
+  /**
+   * Applies a key to these servers. With canaries, the main process tries them first and goes on
+   * only when all end valid; with `pause`, only the canaries run now, and `continueRollout` sends
+   * the rest when the user says so.
+   */
+  async function apply(keyId: string, serverIds: readonly string[], keyLabel: string, plan: ApplyPlan = {}): Promise<void> {
+    const canaries = plan.canaryIds ?? [];
+    const overrides = plan.overrides ?? [];
+    if (plan.pause && canaries.length && canaries.length < serverIds.length) {
+      const first = new Set(canaries);
+      const rest = { keyId, keyLabel, serverIds: serverIds.filter((id) => !first.has(id)), overrides };
+      await start('apply', keyLabel, canaries.length, () => api().fleet.apply({ keyId, serverIds: [...canaries], canaries: canaries.length, overrides }));
+      pausing = rest;
+      if (summary.value) paused.value = rest; // it finished before the answer came
+      return;
+    }
+    const staged = canaries.length ? { canaries: canaries.length } : {};
+    return start('apply', keyLabel, serverIds.length, () => api().fleet.apply({ keyId, serverIds: [...serverIds], ...staged, ...(overrides.length && { overrides }) }));
+  }
+
+  /** Applies the key of a paused rollout to the servers after its canaries, behind the guards. */
+  function continueRollout(): Promise<void> {
+    const rest = paused.value;
+    if (!rest) return Promise.reject(new ApiError('NotFound', 'There is no paused rollout to continue.'));
+    return apply(rest.keyId, rest.serverIds, rest.keyLabel, { overrides: rest.overrides });
   }
 
   function refresh(serverIds: readonly string[]): Promise<void> {
@@ -71,6 +112,8 @@ export const useOperationsStore = defineStore('operations', () => {
   async function start(kind: OperationKind, keyLabel: string | null, total: number, call: () => Promise<OperationStarted>): Promise<void> {
     if (running.value) throw new ApiError('Busy', 'Another operation is still running: wait for it to finish, or cancel it.');
     summary.value = null;
+    paused.value = null;
+    pausing = null;
     live.value = new Map();
     early = [];
     cancelWanted = false;
@@ -119,6 +162,7 @@ export const useOperationsStore = defineStore('operations', () => {
     triggerRef(live);
     running.value = null;
     summary.value = done;
+    paused.value = pausing;
   }
 
   /** Stops new requests and aborts those in flight. */
@@ -136,10 +180,12 @@ export const useOperationsStore = defineStore('operations', () => {
   /** Closes the summary and clears the per-row results. */
   function dismiss(): void {
     summary.value = null;
+    paused.value = null;
+    pausing = null;
     live.value = new Map();
   }
 
-  return { running, live, summary, busy, hasLive, apply, refresh, retryFailed, onProgress, onDone, cancel, dismiss };
+  return { running, live, summary, paused, busy, hasLive, apply, continueRollout, refresh, retryFailed, onProgress, onDone, cancel, dismiss };
 });
 
 /** Cancels an operation or scan by id; one that finished meanwhile is fine: its end is on the way. */

@@ -32,6 +32,7 @@ const ENV = { ...process.env, [KEYCHAIN_SERVICE_ENV]: `bf-fleet-test-cli-${rando
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RESULT_KEYS = ['error', 'name', 'ok', 'site', 'state', 'terms', 'url', 'version'];
+const APPLY_RESULT_KEYS = ['error', 'guards', 'name', 'ok', 'site', 'state', 'terms', 'url', 'version'];
 const TERMS_KEYS = ['expiration_date', 'journal_max_allowed_age', 'max_streams', 'online_checkin'];
 
 interface Run {
@@ -442,9 +443,10 @@ describe('keys', () => {
 
     const keys = json<Record<string, unknown>[]>(await run(['keys', 'list', '--json']));
     expect(keys.map((k) => k.label)).toEqual(['north-2027', 'spare']);
-    for (const k of keys) expect(Object.keys(k).sort()).toEqual(['addedAt', 'bytes', 'fingerprint', 'id', 'label', 'shortFingerprint']);
+    for (const k of keys) expect(Object.keys(k).sort()).toEqual(['addedAt', 'bytes', 'fingerprint', 'id', 'label', 'learned', 'shortFingerprint']);
+    for (const k of keys) expect(k.learned).toBeNull(); // never applied yet
     const table = await run(['keys', 'list']);
-    expect(table.stdout).toMatch(/^LABEL\s+FINGERPRINT\s+ADDED\nnorth-2027\s+[0-9a-f]{12}\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\nspare\s+/);
+    expect(table.stdout).toMatch(/^LABEL\s+FINGERPRINT\s+ADDED\s+TERMS\nnorth-2027\s+[0-9a-f]{12}\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+terms not known yet\nspare\s+/);
 
     expect(await run(['keys', 'remove', 'SPARE'])).toMatchObject({ code: 0, stdout: 'Removed key "spare".\n' });
     expectInputError(await run(['keys', 'remove', 'spare']), /No key is labelled "spare"/);
@@ -561,7 +563,7 @@ describe('a mixed fleet', () => {
     expectCleartextNotice(run.stderr, 1); // the key text goes to plain-http servers: said once
     const report = json<JsonReport>(run);
     expect(report.summary).toEqual({ total: 8, ok: 4, failed: 4 });
-    for (const r of report.results) expect(Object.keys(r).sort()).toEqual(RESULT_KEYS);
+    for (const r of report.results) expect(Object.keys(r).sort()).toEqual(APPLY_RESULT_KEYS);
     for (const r of report.results.filter((r) => r.ok)) {
       expect(r).toMatchObject({ state: 'valid', error: null, version: '0.30.5' });
       expect(r.terms!.max_streams).toBe(12);
@@ -610,5 +612,76 @@ describe('a mixed fleet', () => {
     expect(table.stdout).toMatch(/license\.apply\s+good\s+fleet-2027 \([0-9a-f]{12}\)\s+applied \(valid\)/);
     expect(table.stdout).toMatch(/license\.apply\s+locked\s+fleet-2027 \([0-9a-f]{12}\)\s+failed: Wrong username or password/);
     expect(table.stdout).toMatch(/license\.apply\s+good\s+old \([0-9a-f]{12}\)\s+failed: Key expired/);
+  });
+});
+
+describe('status --streams', () => {
+  let ws: Awaited<ReturnType<typeof workspace>>;
+  const servers: Record<string, SimServer> = {};
+
+  beforeAll(async () => {
+    ws = await workspace();
+    const fleet: Array<[string, SimServerOptions]> = [
+      ['roomy', { terms: { max_streams: 8 }, streams: { total: 6, analyzed: 4 } }],
+      ['full', { terms: { max_streams: 8 }, streams: { total: 9, analyzed: 8 } }],
+      ['over', { terms: { max_streams: 4 }, streams: { total: 8, analyzed: 6 } }],
+      ['unlicensed', { state: 'missing', streams: { total: 8, analyzed: 6 } }],
+      ['dark', { fault: 'refuse' }],
+    ];
+    const csv = join(files.path, 'streams.csv');
+    const rows: string[] = [];
+    for (const [name, options] of fleet) {
+      servers[name] = await sim(options);
+      rows.push(`${name},${servers[name].url}`);
+    }
+    await writeFile(csv, ['name,url', ...rows].join('\n'));
+    expect((await ws.run(['servers', 'import', csv])).code).toBe(0);
+  });
+
+  const streamRequests = () => Object.values(servers).flatMap((s) => s.requests).filter((r) => r.path.startsWith('/api/streams'));
+
+  it('--json: each result gains streams {configured, analyzed}, null where unknown', async () => {
+    const run = await ws.run(['status', '--streams', '--json', '--timeout', '2']);
+    expect(run.code).toBe(1); // the dark server
+    const report = json<{ results: Array<JsonResult & { streams: unknown }> }>(run);
+    for (const r of report.results) expect(Object.keys(r).sort()).toEqual([...RESULT_KEYS, 'streams'].sort());
+    const streams = Object.fromEntries(report.results.map((r) => [r.name, r.streams]));
+    expect(streams).toEqual({
+      roomy: { configured: 6, analyzed: 4 },
+      full: { configured: 9, analyzed: 8 },
+      over: { configured: 8, analyzed: 6 },
+      unlicensed: null,
+      dark: null,
+    });
+  });
+
+  it('as a table: analysed / max, marked near and over the limit, unknown where unread', async () => {
+    const run = await ws.run(['status', '--streams', '--timeout', '2']);
+    const [header, ...rows] = run.stdout.split('\n');
+    expect(header).toMatch(/^NAME\s+SITE\s+STATE\s+EXPIRES\s+STREAMS\s+ANALYSED\s+JOURNAL\s/);
+    const cell = (name: string) => rows.find((r) => r.startsWith(`${name} `))!.slice(header!.indexOf('ANALYSED')).split(/\s{2,}/)[0];
+    expect([cell('roomy'), cell('full'), cell('over'), cell('unlicensed'), cell('dark')]).toEqual([
+      '4 / 8',
+      '8 / 8 near the limit',
+      '6 / 4 over the limit',
+      'unknown',
+      'unknown',
+    ]);
+    // Below the table, each problem with its likely cause and next step.
+    expect(run.stdout).toContain('\nover: Over the stream limit: It analyses 6 streams and its license allows 4');
+    expect(run.stdout).toContain('Next: Apply a key for at least 6 streams, or turn analysis off on 2 streams.\n');
+    expect(run.stdout).toContain('\nfull: Near the stream limit: It analyses 8 of the 8 streams');
+    expect(run.stdout).toContain('\nunlicensed: No license: No key is loaded: BrainFrame analyses no stream. Next: Apply a key.\n');
+    expect(run.stdout).toMatch(/\ndark: Server unreachable: .* Likely cause: Nothing answered at this address/);
+    expect(run.stdout).not.toMatch(/\nroomy: /);
+  });
+
+  it('without --streams: no streams field, and no stream request sent', async () => {
+    for (const s of Object.values(servers)) s.requests.length = 0;
+    const report = json<JsonReport>(await ws.run(['status', '--json', '--timeout', '2']));
+    for (const r of report.results) expect(Object.keys(r).sort()).toEqual(RESULT_KEYS);
+    expect(report.results.find((r) => r.name === 'roomy')).toMatchObject({ ok: true, state: 'valid' });
+    expect(servers.roomy!.requests.length).toBeGreaterThan(0);
+    expect(streamRequests()).toEqual([]);
   });
 });

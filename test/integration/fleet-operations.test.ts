@@ -142,7 +142,7 @@ describe('the version', () => {
     const online = core.registry.findByName('srv-00')!;
     const starting = core.registry.findByName('srv-07')!;
     for (const sim of [fleet.servers[0]!, fleet.servers[7]!]) sim.requests.length = 0;
-    await core.refresh([online.id, starting.id], { timeoutMs: 1000 }).done;
+    await core.refresh([online.id, starting.id], { timeoutMs: 1000, streams: false }).done;
     // Known fresh from the first refresh: the license alone.
     expect(fleet.servers[0]!.requests.map((r) => r.path)).toEqual(['/api/license']);
     // Never answered yet: both.
@@ -318,6 +318,7 @@ describe('a local failure (the keychain) says nothing about the server', () => {
       },
       cache,
       audit: new AuditLog(join(dir.path, 'history.jsonl')),
+      learned: { get: () => null, learn: async () => undefined },
     });
     // A server never checked (it refuses connections, but nobody asked it) and one known to be down.
     const refused = fleet.urls[KIND_BY_CLASS.indexOf('refused')]!;

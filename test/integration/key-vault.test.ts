@@ -69,6 +69,7 @@ describe('KeyVault', () => {
       shortFingerprint: sha256(key).slice(0, 12),
       addedAt: expect.any(String),
       bytes: key.length,
+      learned: null,
     });
     expect(Date.parse(info.addedAt)).toBeGreaterThan(Date.now() - 60_000);
     expect(await vault.keyText(info.id)).toBe(key);
@@ -192,10 +193,33 @@ describe('KeyVault', () => {
     expect(await reopened.keyText(info.id)).toBe(key);
   });
 
+  it('learns the terms a server reported for a key, keeps them across a reopen, and never touches the key text', async () => {
+    const key = newKey();
+    const info = await vault.addText(key, 'Learner');
+    const sealed = await fs.readFile(join(data.path, 'keys', `${info.id}.sealed`));
+    const terms = { online_checkin: true, max_streams: 8, journal_max_allowed_age: 2_592_000, expiration_date: '2027-12-31' };
+    await vault.learn(info.id, { terms, server: 'cam-17', at: '2026-12-01T03:00:00.000Z' });
+    // The same terms from another server keep the first that taught them; new terms replace them.
+    await vault.learn(info.id, { terms: { ...terms }, server: 'cam-18', at: '2026-12-01T04:00:00.000Z' });
+    expect(vault.get(info.id)!.learned).toEqual({ terms, server: 'cam-17', at: '2026-12-01T03:00:00.000Z' });
+
+    const reopened = await openVault();
+    expect(reopened.get(info.id)!.learned).toEqual({ terms, server: 'cam-17', at: '2026-12-01T03:00:00.000Z' });
+    expect(await reopened.keyText(info.id)).toBe(key);
+    expect(await fs.readFile(join(data.path, 'keys', `${info.id}.sealed`))).toEqual(sealed);
+    expect(await fs.readFile(join(data.path, 'keys.json'), 'utf8')).not.toContain(key);
+
+    const perpetual = { ...terms, max_streams: 4, expiration_date: null };
+    await reopened.learn(info.id, { terms: perpetual, server: 'cam-18', at: '2026-12-01T05:00:00.000Z' });
+    expect(reopened.get(info.id)!.learned).toEqual({ terms: perpetual, server: 'cam-18', at: '2026-12-01T05:00:00.000Z' });
+    // A key removed meanwhile is no error.
+    await expect(reopened.learn('00000000-0000-4000-8000-000000000000', { terms, server: 'x', at: '2026-12-01T05:00:00.000Z' })).resolves.toBeUndefined();
+  });
+
   it('keeps key text only sealed: the listing and keys.json hold metadata only', async () => {
     const info = await vault.addText(newKey(), 'Listed');
     for (const entry of vault.list()) {
-      expect(Object.keys(entry).sort()).toEqual(['addedAt', 'bytes', 'fingerprint', 'id', 'label', 'shortFingerprint']);
+      expect(Object.keys(entry).sort()).toEqual(['addedAt', 'bytes', 'fingerprint', 'id', 'label', 'learned', 'shortFingerprint']);
     }
     const sealedPath = join(data.path, 'keys', `${info.id}.sealed`);
     expect((await fs.stat(sealedPath)).mode & 0o777).toBe(0o600);
@@ -208,6 +232,7 @@ describe('KeyVault', () => {
       fingerprint: info.fingerprint,
       addedAt: info.addedAt,
       bytes: info.bytes,
+      learned: null,
     });
     // No temp files are left behind.
     expect((await fs.readdir(join(data.path, 'keys'))).every((name) => /^[0-9a-f-]{36}\.sealed$/.test(name))).toBe(true);

@@ -91,3 +91,43 @@ describe('plain http', () => {
     expect(applyPreview([plain, secure, open], 30).cleartext).toMatch(/^The key text goes to each server: 2 servers use http:\/\/ \("plain", "open"\): .*travel unencrypted/);
   });
 });
+
+describe('apply preview with a key whose terms are known', () => {
+  const terms = { online_checkin: false, max_streams: 8, journal_max_allowed_age: 2_592_000, expiration_date: '2027-12-31' };
+  const rows = [row('canary', { license: license('valid', 10) }), row('longer', { license: license('valid', 5000) }), row('shorter', { license: license('valid', 10) }), row('never', null)];
+  const licenses = new Map(rows.map((r, i) => [r.id, i === 3 ? null : { state: 'valid' as const, terms: { ...terms, expiration_date: i === 1 ? '2099-01-01' : '2026-01-01' } }]));
+
+  it('shows each guard per server, marks the canaries, and counts the servers a guard holds back until confirmed', () => {
+    const streams = new Map([[rows[1]!.id, { analyzed: 9 }], [rows[2]!.id, { analyzed: 3 }]]);
+    const plan = { terms, canaryIds: new Set([rows[0]!.id]), licenseOf: (id: string) => licenses.get(id) ?? null, streamsOf: (id: string) => streams.get(id) ?? null, overridden: () => false };
+    const preview = applyPreview(rows, 30, plan);
+    expect(preview.guardsKnown).toBe(true);
+    const byName = new Map(preview.targets.map((t) => [t.name, t]));
+    expect(byName.get('canary')).toMatchObject({ canary: true, guards: [] });
+    expect(byName.get('longer')!.guards.map((g) => [g.kind, g.verdict])).toEqual([
+      ['StreamLimitBelowUse', 'fail'],
+      ['ShortensExpiry', 'fail'],
+    ]);
+    expect(byName.get('longer')!.guards[0]!.message).toBe('longer analyses 9 streams; this key allows 8');
+    expect(byName.get('longer')!.guards[1]!.message).toBe("longer's license lasts until 2099-01-01; this key ends 2027-12-31");
+    expect(byName.get('shorter')!.guards.map((g) => g.verdict)).toEqual(['pass', 'pass']);
+    // A license never read is unknown, never safe.
+    expect(byName.get('never')!.guards.map((g) => g.verdict)).toEqual(['unknown', 'unknown']);
+    expect(preview.held).toBe(1);
+    expect(preview.targets[0]!.name).toBe('longer'); // held back: most serious first
+
+    // Each guard is its own confirmation: one confirmed still leaves the other blocking.
+    const one = applyPreview(rows, 30, { ...plan, overridden: (id, kind) => id === rows[1]!.id && kind === 'ShortensExpiry' });
+    expect(one.held).toBe(1);
+    const confirmed = applyPreview(rows, 30, { ...plan, overridden: (id) => id === rows[1]!.id });
+    expect(confirmed.held).toBe(0);
+    expect(confirmed.targets.find((t) => t.name === 'longer')!.guards[1]).toMatchObject({ verdict: 'fail', overridden: true });
+  });
+
+  it('without learned terms, decides nothing and says the terms are not known', () => {
+    const preview = applyPreview(rows, 30, { terms: null, canaryIds: new Set(), licenseOf: (id) => licenses.get(id) ?? null, streamsOf: () => ({ analyzed: 1 }), overridden: () => false });
+    expect(preview.guardsKnown).toBe(false);
+    expect(preview.held).toBe(0);
+    for (const t of preview.targets) expect(t.guards.every((g) => g.verdict === 'unknown' && g.message.includes('not known yet'))).toBe(true);
+  });
+});

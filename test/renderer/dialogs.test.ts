@@ -11,6 +11,7 @@ import { useViewStore } from '../../renderer/stores/view';
 import { license, makeServer, makeStatus, type FakeMain } from './fake-bridge';
 import { mountWith, settle } from './mount';
 import { setup } from './setup';
+import { localTime } from '../../electron/common/format';
 
 let wrapper: VueWrapper | null = null;
 afterEach(() => {
@@ -29,8 +30,8 @@ function fleet(main: FakeMain): void {
   add('s-expired', { license: license('expired', -2) });
   add('s-down', { license: license('missing'), reachability: 'offline' });
   main.keys = [
-    { id: '00000000-0000-4000-8000-00000000aaaa', label: 'Acme 2027', fingerprint: 'a'.repeat(64), shortFingerprint: 'aaaaaaaaaaaa', addedAt: '2025-01-01T00:00:00.000Z', bytes: 100 },
-    { id: '00000000-0000-4000-8000-00000000bbbb', label: 'Spare', fingerprint: 'b'.repeat(64), shortFingerprint: 'bbbbbbbbbbbb', addedAt: '2025-01-02T00:00:00.000Z', bytes: 100 },
+    { id: '00000000-0000-4000-8000-00000000aaaa', label: 'Acme 2027', fingerprint: 'a'.repeat(64), shortFingerprint: 'aaaaaaaaaaaa', addedAt: '2025-01-01T00:00:00.000Z', bytes: 100, learned: null },
+    { id: '00000000-0000-4000-8000-00000000bbbb', label: 'Spare', fingerprint: 'b'.repeat(64), shortFingerprint: 'bbbbbbbbbbbb', addedAt: '2025-01-02T00:00:00.000Z', bytes: 100, learned: null },
   ];
 }
 
@@ -71,9 +72,51 @@ describe('ApplyDialog', () => {
     await settle();
     await confirm().trigger('click');
     await settle();
-    expect(main.callsTo('fleet.apply')).toEqual([{ keyId: '00000000-0000-4000-8000-00000000aaaa', serverIds: [...frozen] }]);
+    // "Try on 1 server first" is on by default: the first of them in the server list goes first.
+    expect(main.callsTo('fleet.apply')).toEqual([{ keyId: '00000000-0000-4000-8000-00000000aaaa', serverIds: [...frozen], canaries: 1 }]);
+    expect(main.callsTo('settings.update')).toEqual([{ canaryEnabled: true, canaryCount: 1, canaryPause: false }]);
     expect(useOperationsStore().running?.keyLabel).toBe('Acme 2027');
     expect(wrapper.emitted('close')).toHaveLength(1);
+  });
+
+  it('offers "Try on N server(s) first" as a labelled checkbox and number, shows learned terms and a confirmation per failed guard', async () => {
+    const { main, pinia } = await setup(fleet);
+    const until = new Date(Date.now() + 100 * 86_400_000).toISOString().slice(0, 10); // after n-soon's license, before n-long's
+    const terms = { online_checkin: false, max_streams: 8, journal_max_allowed_age: 2_592_000, expiration_date: until };
+    main.keys = [{ ...main.keys[0]!, learned: { terms, server: 'n-soon', at: '2025-06-01T10:00:00.000Z' } }];
+    await useKeysStore().load();
+    const grid = useGridStore();
+    const ids = grid.rows.map((r) => r.id);
+    wrapper = mountWith(ApplyDialog, pinia, { props: { serverIds: ids, keyId: main.keys[0]!.id } });
+    await settle();
+    expect(wrapper.get('[data-testid=learned-terms]').text()).toBe(`Acme 2027: 8 streams, until ${until}, learned from n-soon on ${localTime('2025-06-01T10:00:00.000Z')}.`);
+
+    const tryFirst = wrapper.findAll('label.checkbox').find((l) => l.text().startsWith('Try on'))!;
+    expect(tryFirst.text()).toBe('Try on 1 server first');
+    expect((tryFirst.get('input').element as HTMLInputElement).checked).toBe(true);
+    const count = wrapper.findAll('label').find((l) => l.text().startsWith('Servers to try first'))!.get('input');
+    await count.setValue('2');
+    expect(tryFirst.text()).toBe('Try on 2 servers first');
+    await count.setValue('4'); // none would be left for after the canaries
+    expect(wrapper.text()).toContain('Give a whole number from 1 to 3');
+    await count.setValue('1');
+    expect(wrapper.text()).toContain('First n-long.'); // first by name, as the server list shows them
+    expect(wrapper.text()).toContain('canary: tried first');
+    // Without canaries every server is guarded.
+    await tryFirst.get('input').setValue(false);
+    expect(wrapper.text()).not.toContain('canary: tried first');
+
+    // n-long's license lasts longer than the key: its expiry guard blocks it until confirmed.
+    const override = wrapper.findAll('label.override').find((l) => l.text() === 'Apply to n-long anyway (expiry)')!;
+    expect(wrapper.text()).toContain('1 server will not get the key');
+    await override.get('input').setValue(true);
+    expect(wrapper.text()).not.toContain('will not get the key');
+    await wrapper.get('.ack input').setValue(true);
+    await wrapper.findAll('button').find((b) => b.text().startsWith('Apply'))!.trigger('click');
+    await settle();
+    const nLong = grid.rows.find((r) => r.name === 'n-long')!.id;
+    expect(main.callsTo('fleet.apply')).toEqual([{ keyId: main.keys[0]!.id, serverIds: ids, overrides: [{ serverId: nLong, kind: 'ShortensExpiry' }] }]);
+    expect(main.callsTo('settings.update')).toEqual([{ canaryEnabled: false, canaryCount: 1, canaryPause: false }]);
   });
 
   it('shows the main process\'s refusal in the dialog', async () => {
@@ -98,7 +141,7 @@ describe('KeyLibraryDialog', () => {
     const { main, pinia } = await setup();
     const key = 'QUJDRA=='.repeat(8);
     main.on('keys.add', ({ text }) => {
-      const info = { id: '00000000-0000-4000-8000-00000000cccc', label: 'key-123456789abc', fingerprint: 'c'.repeat(64), shortFingerprint: 'cccccccccccc', addedAt: '2025-01-01T00:00:00.000Z', bytes: text.length };
+      const info = { id: '00000000-0000-4000-8000-00000000cccc', label: 'key-123456789abc', fingerprint: 'c'.repeat(64), shortFingerprint: 'cccccccccccc', addedAt: '2025-01-01T00:00:00.000Z', bytes: text.length, learned: null };
       main.keys = [info];
       return info;
     });

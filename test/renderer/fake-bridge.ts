@@ -47,14 +47,14 @@ export function license(state: LicenseInfo['state'], expiresInDays: number | nul
 
 export function makeStatus(serverId: string, over: Partial<ServerStatus> = {}): ServerStatus {
   const now = new Date().toISOString();
-  return { serverId, license: license('valid'), licenseAt: now, version: '0.30.5', versionAt: now, reachability: 'online', error: null, checkedAt: now, changes: [], ...over };
+  return { serverId, license: license('valid'), licenseAt: now, version: '0.30.5', versionAt: now, streams: null, streamsAt: null, reachability: 'online', error: null, checkedAt: now, changes: [], ...over };
 }
 
 export class FakeMain {
   servers: Server[] = [];
   statuses: ServerStatus[] = [];
   keys: KeyInfo[] = [];
-  settings: Settings = { refreshIntervalMinutes: 15, expiryWarningDays: 30, concurrency: 16, timeoutSeconds: 15, notifications: true };
+  settings: Settings = { refreshIntervalMinutes: 15, expiryWarningDays: 30, concurrency: 16, timeoutSeconds: 15, notifications: true, readStreams: true, canaryEnabled: true, canaryCount: 1, canaryPause: false };
   notices: string[] = [];
   /** Every command received, in order. */
   calls: { channel: CommandChannel; input: unknown }[] = [];

@@ -170,7 +170,7 @@ describe('TheFleetGrid', () => {
     ops.onProgress({
       type: 'finished',
       operationId: 'op-1',
-      result: { serverId: id, name: 'srv-01', url: '', site: '', ok: false, license: null, version: null, error: { kind: 'LicenseExpiredError', message: 'Key expired.' }, startedAt: null, finishedAt: '' },
+      result: { serverId: id, name: 'srv-01', url: '', site: '', ok: false, license: null, version: null, error: { kind: 'LicenseExpiredError', message: 'Key expired.' }, startedAt: null, finishedAt: '', guards: [] },
       counts: { total: 1, done: 1, ok: 0, failed: 1, running: 0 },
     });
     await settle();

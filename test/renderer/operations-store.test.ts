@@ -9,7 +9,7 @@ import type { ProgressEvent, ServerResult } from '../../electron/common/types';
 const counts = (done: number, failed = 0, total = 3) => ({ total, done, ok: done - failed, failed, running: 0 });
 
 function result(serverId: string, error: string | null = null): ServerResult {
-  return { serverId, name: serverId, url: 'http://x', site: '', ok: !error, license: null, version: null, error: error ? { kind: error, message: `${error}.` } : null, startedAt: null, finishedAt: '2025-01-01T00:00:00.000Z' };
+  return { serverId, name: serverId, url: 'http://x', site: '', ok: !error, license: null, version: null, error: error ? { kind: error, message: `${error}.` } : null, startedAt: null, finishedAt: '2025-01-01T00:00:00.000Z', guards: [] };
 }
 
 const finished = (operationId: string, r: ServerResult, c = counts(1)): ProgressEvent => ({ type: 'finished', operationId, result: r, counts: c });
@@ -90,5 +90,31 @@ describe('operations store', () => {
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ kind: 'NotFound', message: 'That key is no longer in the library. Add it again.' });
     expect(ops.running).toBeNull();
+  });
+});
+
+describe('a staged apply', () => {
+  it('sends the canary count and confirmed guards; paused, it runs the canaries only and continues with the rest', async () => {
+    const { main } = await setup();
+    const stop = startApp(null).stop;
+    const ops = useOperationsStore();
+    main.on('fleet.apply', () => ({ operationId: `op-${main.callsTo('fleet.apply').length}`, counts: counts(0) }));
+    const overrides = [{ serverId: 'c', kind: 'ShortensExpiry' as const }];
+
+    await ops.apply('key-1', ['a', 'b', 'c'], 'Key one', { canaryIds: ['a'], overrides });
+    expect(main.callsTo('fleet.apply')[0]).toEqual({ keyId: 'key-1', serverIds: ['a', 'b', 'c'], canaries: 1, overrides });
+    main.emit('fleet.done', summaryOf({ id: 'op-1', results: [result('a'), result('b'), result('c')] }));
+    expect(ops.paused).toBeNull();
+
+    await ops.apply('key-1', ['a', 'b', 'c'], 'Key one', { canaryIds: ['a'], pause: true, overrides });
+    expect(main.callsTo('fleet.apply')[1]).toEqual({ keyId: 'key-1', serverIds: ['a'], canaries: 1, overrides });
+    expect(ops.paused).toBeNull(); // not before the canaries are done
+    main.emit('fleet.done', summaryOf({ id: 'op-2', results: [result('a')] }));
+    expect(ops.paused).toEqual({ keyId: 'key-1', keyLabel: 'Key one', serverIds: ['b', 'c'], overrides });
+
+    await ops.continueRollout();
+    expect(main.callsTo('fleet.apply')[2]).toEqual({ keyId: 'key-1', serverIds: ['b', 'c'], overrides });
+    expect(ops.paused).toBeNull();
+    stop();
   });
 });

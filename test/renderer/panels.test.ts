@@ -29,7 +29,7 @@ function six(main: FakeMain): void {
 const id = (i: number) => `00000000-0000-4000-8000-00000000000${i}`;
 
 function result(i: number, error: string | null): ServerResult {
-  return { serverId: id(i), name: 'abcdef'[i]!, url: 'http://x', site: '', ok: !error, license: null, version: null, error: error ? { kind: error, message: `${error}: what to do.` } : null, startedAt: null, finishedAt: '2025-01-01T00:00:00.000Z' };
+  return { serverId: id(i), name: 'abcdef'[i]!, url: 'http://x', site: '', ok: !error, license: null, version: null, error: error ? { kind: error, message: `${error}: what to do.` } : null, startedAt: null, finishedAt: '2025-01-01T00:00:00.000Z', guards: [] };
 }
 
 describe('TheOperationPanel', () => {

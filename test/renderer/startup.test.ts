@@ -82,7 +82,7 @@ describe('start-up', () => {
     main.emit('servers.changed', undefined);
     await expect.poll(() => useServersStore().servers.length).toBe(2);
 
-    main.keys = [{ id: '00000000-0000-4000-8000-00000000aaaa', label: 'K', fingerprint: 'a'.repeat(64), shortFingerprint: 'aaaaaaaaaaaa', addedAt: '2025-01-01T00:00:00.000Z', bytes: 1 }];
+    main.keys = [{ id: '00000000-0000-4000-8000-00000000aaaa', label: 'K', fingerprint: 'a'.repeat(64), shortFingerprint: 'aaaaaaaaaaaa', addedAt: '2025-01-01T00:00:00.000Z', bytes: 1, learned: null }];
     main.emit('keys.changed', undefined);
     await expect.poll(() => useKeysStore().keys.length).toBe(1);
 

@@ -15,6 +15,7 @@ function result(name: string, error: string | null): ServerResult {
     error: error === null ? null : { kind: error, message: `${error} happened. Do something.` },
     startedAt: null,
     finishedAt: '2025-01-01T00:00:00.000Z',
+    guards: [],
   };
 }
 
@@ -74,5 +75,21 @@ describe('operation summary', () => {
     const [first, second] = ['a', 'b'].map((name) => failures.find((f) => f.name === name));
     expect(first).toMatchObject({ label: 'Wrong username or password', advice: 'Invalid credentials. Check the username and password stored for this server.' });
     expect(second).toMatchObject({ label: 'WeirdError', advice: 'The server reported WeirdError: odd.' });
+  });
+});
+
+describe('a halted rollout', () => {
+  it('reports the servers not contacted apart from the failures, with the reason, and retries them too', () => {
+    const halted = (name: string) => ({ ...result(name, 'Halted'), error: { kind: 'Halted', message: 'Not contacted: rollout halted: canary cam-01 reported Key invalid (LicenseInvalidError). Nothing was sent.' } });
+    const view = summarise(summaryOf({ results: [result('cam-01', 'LicenseInvalidError'), halted('cam-02'), halted('cam-03')] }));
+    expect(view.title).toBe('Rollout halted after its canaries. Applied key “Customer A 2026” to 0 of 3 servers · 1 failed · 2 not contacted');
+    expect(view.failures.map((f) => f.name)).toEqual(['cam-01']);
+    expect(view.groups.map((g) => [g.label, g.ids.length])).toEqual([
+      ['key invalid', 1],
+      ['not contacted (rollout halted)', 2],
+    ]);
+    expect(view.halted).toEqual({ reason: expect.stringContaining('canary cam-01 reported Key invalid'), count: 2 });
+    expect(view.failedIds).toEqual(['id-cam-01', 'id-cam-02', 'id-cam-03']);
+    expect(summarise(summaryOf({ results: [result('a', null)] })).halted).toBeNull();
   });
 });

@@ -100,8 +100,14 @@ export interface SimServerOptions {
   sessionTtlMs?: number;
   /** Whether the vendor's licensing service is reachable for online check-in. Default true. */
   licensingReachable?: boolean;
-  /** Streams behind GET /api/streams and /api/streams/{id}/analyze. Default none. */
+  /**
+   * Streams behind GET /api/streams, /api/streams/{id}/analyze and /api/streams/status: `total`
+   * configured (ids 1..total, named "Camera N"), the first `analyzed` of them with analysis on.
+   * Default none. Change them later with setStreams.
+   */
   streams?: { total: number; analyzed: number };
+  /** An older or trimmed server without GET /api/streams/status: it answers NotFoundError. */
+  noStreamStatus?: boolean;
   /** Largest request body accepted; larger gets 413. Default 1 MiB. */
   maxBodyBytes?: number;
 }
@@ -133,6 +139,8 @@ export interface SimServer {
   /** Resolves once the listener matches the fault (stopped for 'refuse', listening otherwise). */
   setFault(fault: Fault | null): Promise<void>;
   setLatency(ms: number): void;
+  /** Configures `total` streams, the first `analyzed` of them analysed (as the option `streams`). */
+  setStreams(streams: { total: number; analyzed: number }): void;
   /** Stops listening and destroys every open connection, hanging ones included. */
   close(): Promise<void>;
 }
@@ -285,6 +293,7 @@ class Sim implements SimServer {
   private fault: Fault | null;
   private faultUntil: number | null = null;
   private latencyMs: number;
+  private streams: { total: number; analyzed: number };
   private closed = false;
   // Serialises listener changes from overlapping setFault calls.
   private transition: Promise<void> = Promise.resolve();
@@ -295,6 +304,7 @@ class Sim implements SimServer {
     this.heldKey = initialKey(opts);
     this.fault = opts.fault ?? null;
     this.latencyMs = opts.latencyMs ?? 0;
+    this.streams = checkedStreams(opts.streams ?? { total: 0, analyzed: 0 });
     this.armStartingTimer();
     const handler = (req: IncomingMessage, res: ServerResponse): void => this.onRequest(req, res);
     this.scheme = opts.tls ? 'https' : 'http';
@@ -357,6 +367,10 @@ class Sim implements SimServer {
 
   setLatency(ms: number): void {
     this.latencyMs = ms;
+  }
+
+  setStreams(streams: { total: number; analyzed: number }): void {
+    this.streams = checkedStreams(streams);
   }
 
   async close(): Promise<void> {
@@ -545,11 +559,14 @@ class Sim implements SimServer {
     if (path === '/api/streams') {
       return method === 'GET' ? this.licensed(() => json(200, this.streamsJson())) : notAllowed('GET');
     }
+    if (path === '/api/streams/status' && !this.opts.noStreamStatus) {
+      return method === 'GET' ? this.licensed(() => json(200, this.zoneStatusesJson())) : notAllowed('GET');
+    }
     const analyze = /^\/api\/streams\/(\d+)\/analyze$/.exec(path);
     if (analyze) {
       if (method !== 'GET') return notAllowed('GET');
       const id = Number(analyze[1]);
-      const streams = this.opts.streams ?? { total: 0, analyzed: 0 };
+      const streams = this.streams;
       return this.licensed(() =>
         id >= 1 && id <= streams.total
           ? json(200, JSON.stringify(id <= streams.analyzed))
@@ -588,8 +605,25 @@ class Sim implements SimServer {
       : apiError('LicenseRequiredError', 'This feature needs a valid license. Upload a license key.');
   }
 
+  /**
+   * GET /api/streams/status: "all active streams will have a key" (BrainFrame's Python client),
+   * each mapping zone names to ZoneStatus. Every stream has BrainFrame's default whole-frame zone,
+   * "Screen"; nothing is detected in it.
+   */
+  private zoneStatusesJson(): string {
+    const tstamp = Date.now() / 1000;
+    const statuses: Record<string, Record<string, unknown>> = {};
+    for (let id = 1; id <= this.streams.analyzed; id++) {
+      const zone = { name: 'Screen', id, alarms: [], stream_id: id, coords: [[0, 0], [1920, 0], [1920, 1080], [0, 1080]] };
+      statuses[String(id)] = {
+        Screen: { zone, tstamp, total_entered: {}, total_exited: {}, within: [], entering: [], exiting: [], alerts: [] },
+      };
+    }
+    return JSON.stringify(statuses);
+  }
+
   private streamsJson(): string {
-    const total = this.opts.streams?.total ?? 0;
+    const total = this.streams.total;
     const list = Array.from({ length: total }, (_, i) => ({
       name: `Camera ${i + 1}`,
       id: i + 1,
@@ -644,6 +678,14 @@ class Sim implements SimServer {
       res.end();
     } else res.end(body);
   }
+}
+
+function checkedStreams(streams: { total: number; analyzed: number }): { total: number; analyzed: number } {
+  const { total, analyzed } = streams;
+  if (!Number.isSafeInteger(total) || total < 0 || !Number.isSafeInteger(analyzed) || analyzed < 0 || analyzed > total) {
+    throw new Error(`streams must be whole numbers with 0 <= analyzed <= total, not ${analyzed} of ${total}`);
+  }
+  return { total, analyzed };
 }
 
 /** Starts one simulated BrainFrame server on 127.0.0.1 (or `host`, another loopback address). */

@@ -186,6 +186,20 @@ describe('license API', () => {
     expect(await (await fetch(`${s.url}/api/streams/3/analyze`)).json()).toBe(false);
     await expectError(await fetch(`${s.url}/api/streams/4/analyze`), 'StreamConfigNotFoundError');
   });
+
+  it('serves the zone statuses of the analysed streams only, as BrainFrame does', async () => {
+    const s = await sim({ state: 'valid', streams: { total: 3, analyzed: 2 } });
+    const statuses = (await (await fetch(`${s.url}/api/streams/status`)).json()) as Record<string, Record<string, Record<string, unknown>>>;
+    expect(Object.keys(statuses)).toEqual(['1', '2']);
+    const screen = statuses['2']!.Screen!;
+    expect(screen).toMatchObject({ zone: { name: 'Screen', stream_id: 2, alarms: [] }, within: [], entering: [], exiting: [], alerts: [] });
+    expect(Object.keys(screen).sort()).toEqual(['alerts', 'entering', 'exiting', 'total_entered', 'total_exited', 'tstamp', 'within', 'zone']);
+    s.setStreams({ total: 3, analyzed: 0 });
+    expect(await (await fetch(`${s.url}/api/streams/status`)).json()).toEqual({});
+    expect(() => s.setStreams({ total: 1, analyzed: 2 })).toThrow(/analyzed <= total/);
+    const old = await sim({ state: 'valid', streams: { total: 3, analyzed: 2 }, noStreamStatus: true });
+    await expectError(await fetch(`${old.url}/api/streams/status`), 'NotFoundError');
+  });
 });
 
 describe('authentication', () => {

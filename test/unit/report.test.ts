@@ -16,7 +16,7 @@ function server(id: string, site = 'north'): Server {
 }
 
 function status(id: string, license: LicenseInfo | null, reachability: ServerStatus['reachability'] = 'online', checkedAt: string | null = AT): ServerStatus {
-  return { serverId: id, license, licenseAt: license ? checkedAt : null, version: '0.30.5', versionAt: checkedAt, reachability, error: reachability === 'offline' ? { kind: 'Unreachable', message: 'x' } : null, checkedAt, changes: [] };
+  return { serverId: id, license, licenseAt: license ? checkedAt : null, version: '0.30.5', versionAt: checkedAt, reachability, error: reachability === 'offline' ? { kind: 'Unreachable', message: 'x' } : null, checkedAt, changes: [], streams: null, streamsAt: null };
 }
 
 const valid = (date: string | null, streams = 4): LicenseInfo => ({ state: 'valid', terms: { online_checkin: false, max_streams: streams, journal_max_allowed_age: 86400, expiration_date: date } });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StatusCache, VERSION_MAX_AGE_MS, versionIsStale } from '../../electron/core/status/status-cache';
@@ -97,8 +97,34 @@ describe('status cache', () => {
   });
 });
 
+describe('streams in the status cache', () => {
+  const use = { configured: 2, analyzed: 1, streams: [{ id: 1, name: 'Gate', analyzed: true }, { id: 2, name: 'Dock', analyzed: false }] };
+
+  it('keeps the last streams when a check does not read them, and replaces them with unknown when a read finds none', async () => {
+    const cache = await openCache();
+    cache.record('a', { license: valid, streams: use }, new Date('2026-01-01T10:00:00Z'));
+    cache.record('a', { license: valid }, new Date('2026-01-01T10:15:00Z'));
+    cache.record('a', { error: unreachable }, new Date('2026-01-01T10:30:00Z'));
+    expect(cache.get('a')).toMatchObject({ streams: use, streamsAt: '2026-01-01T10:00:00.000Z', reachability: 'offline' });
+    cache.record('a', { license: valid, streams: null }, new Date('2026-01-01T10:45:00Z'));
+    expect(cache.get('a')).toMatchObject({ streams: null, streamsAt: '2026-01-01T10:45:00.000Z' });
+    cache.dispose();
+  });
+
+  it('reads a file written before streams were read as streams never read', async () => {
+    const dir = await tempDir('bf-status-');
+    dirs.push(dir);
+    const old = { serverId: 'a', license: valid, licenseAt: null, version: null, reachability: 'online', error: null, checkedAt: null };
+    await writeFile(join(dir.path, 'status.json'), JSON.stringify({ version: 1, statuses: [old] }));
+    const cache = await StatusCache.open(dir.path);
+    expect(cache.recovered).toBeNull();
+    expect(cache.get('a')).toMatchObject({ license: valid, streams: null, streamsAt: null });
+    cache.dispose();
+  });
+});
+
 describe('versionIsStale', () => {
-  const base = { serverId: 'a', license: valid, licenseAt: null, error: null, checkedAt: null, changes: [] };
+  const base = { serverId: 'a', license: valid, licenseAt: null, streams: null, streamsAt: null, error: null, checkedAt: null, changes: [] };
   const now = Date.parse('2026-01-01T12:00:00Z');
   it.each([
     ['unknown', { version: null, versionAt: null, reachability: 'online' as const }, true],

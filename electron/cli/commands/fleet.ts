@@ -3,13 +3,16 @@ import { cleartextWarning, isCleartext } from '../../common/server-url';
 import type { FleetCore } from '../../core/fleet-core';
 import type { Operation, OperationOptions } from '../../core/fleet/fleet-operations';
 import { describeDuration, licenseHealth } from '../../common/license-health';
+import { describeHeadroom } from '../../common/streams';
+import { describeDiagnosis, diagnose } from '../../common/diagnosis';
 import { RUN_OPTIONS, SELECTION_OPTIONS, UsageError, parseCommand, seconds, wholeNumber } from '../args';
 import { withCore, type Command } from '../command';
 import { expiryText, print, printJson, table, warn } from '../output';
 import { showProgress } from '../progress';
 import { findKey, readKeyArgument } from './keys';
 import { findServer } from './servers';
-import type { ServerResult, Server, KeyInfo } from '../../common/types';
+import type { ServerResult, Server, KeyInfo, OperationKind } from '../../common/types';
+import { plural } from '../../common/format';
 
 export const SELECTION_HELP = `  --all            Every registered server.
   --site SITE      The servers of one site.
@@ -56,8 +59,12 @@ export function runOptions({ concurrency, timeout }: RunValues): OperationOption
   return options;
 }
 
-/** One server's outcome as the JSON output gives it, terms under their wire names. */
-function resultJson(r: ServerResult) {
+/**
+ * One server's outcome as the JSON output gives it, terms under their wire names. `streams` only
+ * when they were asked for (status --streams): {configured, analyzed}, or null when unknown; an
+ * apply's guards.
+ */
+function resultJson(r: ServerResult, kind: OperationKind, streams: boolean) {
   return {
     name: r.name,
     url: r.url,
@@ -66,11 +73,21 @@ function resultJson(r: ServerResult) {
     state: r.license?.state ?? null,
     terms: r.license?.terms ?? null,
     version: r.version,
+    ...(streams ? { streams: r.streams ? { configured: r.streams.configured, analyzed: r.streams.analyzed } : null } : {}),
     error: r.error && { kind: r.error.kind, message: r.error.message },
+    ...(kind === 'apply' && { guards: r.guards.map(({ kind, verdict, message, overridden }) => ({ kind, verdict, message, overridden })) }),
   };
 }
 
-function resultTable(results: ServerResult[], okWord: string, warningDays: number): string {
+/** One line on the guards that could not decide, so unknown is never read as safe: "2 servers: …". */
+function unknownGuardsLine(results: ServerResult[]): string[] {
+  const unknown = results.filter((r) => r.guards.some((g) => g.verdict === 'unknown'));
+  if (!unknown.length) return [];
+  const example = unknown[0]!.guards.find((g) => g.verdict === 'unknown')!.message;
+  return [`Guards not checked on ${plural(unknown.length, 'server')} (for example: ${example}) See --json for each.`];
+}
+
+function resultTable(results: ServerResult[], okWord: string, warningDays: number, streams: boolean): string {
   const rows = results.map((r) => {
     const health = licenseHealth(r.license, warningDays);
     const terms = r.license?.terms;
@@ -80,17 +97,19 @@ function resultTable(results: ServerResult[], okWord: string, warningDays: numbe
       !r.ok && r.license ? `${health} (last known)` : health,
       expiryText(r.license),
       terms ? String(terms.max_streams) : '-',
+      ...(streams ? [describeHeadroom(r.streams ?? null, r.license)] : []),
       terms ? describeDuration(terms.journal_max_allowed_age) : '-',
       terms ? (terms.online_checkin ? 'yes' : 'no') : '-',
       r.version ?? '-',
       r.error ? `failed: ${errorSummary(r.error.kind)}` : okWord,
     ];
   });
-  return table(['NAME', 'SITE', 'STATE', 'EXPIRES', 'STREAMS', 'JOURNAL', 'CHECK-IN', 'VERSION', 'RESULT'], rows);
+  const headers = ['NAME', 'SITE', 'STATE', 'EXPIRES', 'STREAMS', ...(streams ? ['ANALYSED'] : []), 'JOURNAL', 'CHECK-IN', 'VERSION', 'RESULT'];
+  return table(headers, rows);
 }
 
 /** Waits for the operation with a live progress line, then reports; Ctrl-C cancels what is still pending. */
-async function finish(core: FleetCore, op: Operation, json: boolean | undefined): Promise<number> {
+async function finish(core: FleetCore, op: Operation, json: boolean | undefined, streams = false): Promise<number> {
   const progress = json ? null : showProgress(op, op.kind === 'apply' ? 'apply' : 'status');
   const cancel = () => op.cancel();
   process.once('SIGINT', cancel);
@@ -104,30 +123,47 @@ async function finish(core: FleetCore, op: Operation, json: boolean | undefined)
   const { results } = summary;
   const { total, ok, failed } = summary.counts;
   if (json) {
-    printJson({ results: results.map(resultJson), summary: { total, ok, failed } });
+    printJson({ results: results.map((r) => resultJson(r, op.kind, streams)), summary: { total, ok, failed } });
   } else {
     const okWord = op.kind === 'apply' ? 'applied' : 'ok';
-    const failures = results.filter((r) => r.error).map((r) => `${r.name}: ${r.error!.message}`);
-    print([resultTable(results, okWord, core.settings.get().expiryWarningDays), '', ...failures, `${total} servers: ${ok} ${okWord}, ${failed} failed.`].join('\n'));
+    const warningDays = core.settings.get().expiryWarningDays;
+    const lines = [resultTable(results, okWord, warningDays, streams), '', ...results.flatMap((r) => diagnosisLines(r, warningDays)), ...unknownGuardsLine(results)];
+    print([...lines, `${total} servers: ${ok} ${okWord}, ${failed} failed.`].join('\n'));
   }
   return failed > 0 ? 1 : 0;
 }
 
+/**
+ * What the table cannot say, one line each: a failure's message (with its advice) and likely
+ * cause; for a server that answered, its license state's and stream headroom's cause and next step.
+ */
+function diagnosisLines(r: ServerResult, warningDays: number): string[] {
+  // After a failure the license is the last known one: only the failure is news.
+  const found = diagnose({ license: r.ok ? r.license : null, error: r.error, streams: r.streams, warningDays });
+  return found.map((d, i) => (i === 0 && r.error ? `${r.name}: ${r.error.message} Likely cause: ${d.cause}` : `${r.name}: ${describeDiagnosis(d)}`));
+}
+
 const status: Command = {
   name: 'status',
-  synopsis: '[--all | --site SITE | --server NAME ...] [--json] [--concurrency N] [--timeout SECONDS]',
+  synopsis: '[--all | --site SITE | --server NAME ...] [--streams] [--json] [--concurrency N] [--timeout SECONDS]',
   help: `Reads the license and version of servers (default: all of them) and records them in the
 status cache the desktop app shows. A server succeeds when it answers; its state is what it holds.
 
 ${SELECTION_HELP}
+  --streams        Also read how many streams each server has configured and analyses (two more
+                   requests a server, sent with the license read): an ANALYSED column (analysed /
+                   max, marked near the limit at 90 % and over it), and in JSON
+                   "streams": {"configured": N, "analyzed": M}, or null where they could not be
+                   read (no valid license, an older server, no answer). Without it, no stream
+                   request is sent and the field is absent.
 ${RUN_HELP}`,
   async run(args) {
-    const { values } = parseCommand(args, { ...SELECTION_OPTIONS, ...RUN_OPTIONS });
-    const options = runOptions(values);
+    const { values } = parseCommand(args, { ...SELECTION_OPTIONS, ...RUN_OPTIONS, streams: { type: 'boolean' } });
+    const options = { ...runOptions(values), streams: values.streams === true };
     return withCore(values['data-dir'], (core) => {
       const serverIds = selectServers(core, values, false);
       warnCleartext(core, serverIds, (s) => s.hasCredentials);
-      return finish(core, core.refresh(serverIds, options), values.json);
+      return finish(core, core.refresh(serverIds, options), values.json, options.streams);
     });
   },
 };
@@ -153,21 +189,39 @@ async function keyToApply(core: FleetCore, file: string | undefined, label: stri
 
 const apply: Command = {
   name: 'apply',
-  synopsis: '(--key FILE | --key-label LABEL) (--all | --site SITE | --server NAME ...) [--json] [--concurrency N] [--timeout SECONDS]',
+  synopsis: '(--key FILE | --key-label LABEL) (--all | --site SITE | --server NAME ...) [--canary N] [--force] [--json] [--concurrency N] [--timeout SECONDS]',
   help: `Applies one license key to servers, replacing the key each holds. A server succeeds when it
-then reports a valid license. Every application is recorded in the history.
+then reports a valid license, whose terms the vault learns for the key (see \`keys list\`). Every
+application is recorded in the history.
+
+Before each server that is not a canary, guards read its license and refuse the key when it
+would shorten a valid license that lasts longer (ShortensExpiry) or allow fewer streams than the
+server analyses (StreamLimitBelowUse). They judge by the terms the vault has learned for the key;
+where those are not known yet, each result says the guards were not checked.
 
   --key FILE       The key in a file (- reads standard input). It is added to the vault, or the
                    vault's entry is used when it already holds the key.
   --key-label LABEL
                    A key already in the vault (see \`bf-license keys list\`).
+  --canary N       Try the key on the first N servers first, in the order \`servers list\` prints
+                   them; the others are contacted only when every canary ends valid. Otherwise
+                   each of them is reported "ok": false with the error kind Halted.
+  --force          Apply even where a guard refuses (each result still shows its guards).
 ${SELECTION_HELP}
 ${RUN_HELP}`,
   async run(args) {
-    const { values } = parseCommand(args, { key: { type: 'string' }, 'key-label': { type: 'string' }, ...SELECTION_OPTIONS, ...RUN_OPTIONS });
+    const { values } = parseCommand(args, {
+      key: { type: 'string' },
+      'key-label': { type: 'string' },
+      canary: { type: 'string' },
+      force: { type: 'boolean' },
+      ...SELECTION_OPTIONS,
+      ...RUN_OPTIONS,
+    });
     const { key: file, 'key-label': label } = values;
     if ((file === undefined) === (label === undefined)) throw new UsageError('Give the key one way: --key FILE or --key-label LABEL.');
-    const options = runOptions(values);
+    const canaries = wholeNumber('--canary', values.canary, 1, 100_000) ?? 0;
+    const options = { ...runOptions(values), canaries, override: values.force ? () => true : undefined };
     return withCore(values['data-dir'], async (core) => {
       const serverIds = selectServers(core, values, true);
       const key = await keyToApply(core, file, label);

@@ -7,6 +7,7 @@ import { print } from '../output';
 import { localTime as formatLocalTime } from '../../common/format';
 import { MAX_KEY_FILE_BYTES } from '../../common/limits';
 import type { KeyInfo } from '../../common/types';
+import { describeLearned } from '../../common/guards';
 
 const localTime = (iso: string) => formatLocalTime(iso, { seconds: true });
 
@@ -42,11 +43,13 @@ whole content is the key; - reads the key from standard input.
 
 const list = listCommand({
   name: 'keys list',
-  help: 'Lists the keys in the vault: labels and fingerprints, never the keys themselves.',
+  help: `Lists the keys in the vault: labels and fingerprints, never the keys themselves, and the terms
+a server reported for each key when it was applied ("learned": {"terms", "server", "at"} in JSON,
+null before any apply).`,
   items: (core) => core.vault.list(),
   empty: 'No keys yet: add one with `bf-license keys add FILE`.',
-  headers: ['LABEL', 'FINGERPRINT', 'ADDED'],
-  row: (k) => [k.label, k.shortFingerprint, localTime(k.addedAt)],
+  headers: ['LABEL', 'FINGERPRINT', 'ADDED', 'TERMS'],
+  row: (k) => [k.label, k.shortFingerprint, localTime(k.addedAt), describeLearned(k.learned)],
 });
 
 const remove: Command = {

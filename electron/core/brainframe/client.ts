@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { BrainFrameError } from '../../common/errors';
 import { normaliseKeyText } from './key-text';
 import { errorBodySchema, licenseInfoSchema, versionSchema } from './license';
+import { streamConfigurationsSchema, zoneStatusesSchema } from './streams';
 import type { LicenseInfo } from '../../common/license';
 import { normaliseFingerprint, normaliseServerUrl } from '../../common/server-url';
 import { DEFAULT_TIMEOUT_MS } from '../../common/settings';
@@ -89,6 +90,16 @@ export class BrainFrameClient {
   /** The BrainFrame version string, e.g. "0.30.5". */
   getVersion(signal?: AbortSignal): Promise<string> {
     return this.call('GET', '/api/version', versionSchema, undefined, signal);
+  }
+
+  /** The configured streams (GET /api/streams), as id and name; see readStreamUse. */
+  getStreamConfigurations(signal?: AbortSignal): Promise<Array<{ id: number; name: string }>> {
+    return this.call('GET', '/api/streams', streamConfigurationsSchema, undefined, signal);
+  }
+
+  /** The ids of the streams being analysed: the keys of GET /api/streams/status. */
+  getAnalyzedStreamIds(signal?: AbortSignal): Promise<number[]> {
+    return this.call('GET', '/api/streams/status', zoneStatusesSchema, undefined, signal);
   }
 
   private async call<S extends z.ZodType>(

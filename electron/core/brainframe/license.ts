@@ -8,7 +8,7 @@ const isoDate = z
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
 
 /** Strict about types, lenient about extra fields: a newer server may add some (they are dropped). */
-const licenseTermsSchema = z.object({
+export const licenseTermsSchema = z.object({
   online_checkin: z.boolean(),
   max_streams: z.number().int().nonnegative(),
   journal_max_allowed_age: z.number().nonnegative().finite(),

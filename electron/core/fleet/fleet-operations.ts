@@ -3,8 +3,11 @@ import { setMaxListeners } from 'node:events';
 import { SequencerByKey } from '../../common/async';
 import { onUnexpectedError } from '../../common/unexpected';
 import { BrainFrameClient } from '../brainframe/client';
+import { readStreamUse } from '../brainframe/streams';
+import type { StreamUse } from '../../common/streams';
 import type { LicenseInfo } from '../../common/license';
-import { BrainFrameError, serverAnswered, toErrorInfo, type ErrorInfo } from '../../common/errors';
+import { BrainFrameError, errorSummary, serverAnswered, toErrorInfo, type ErrorInfo } from '../../common/errors';
+import { blockingGuards, checkGuards, type GuardCheck, type GuardKind, type LearnedTerms } from '../../common/guards';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, SETTING_BOUNDS } from '../../common/settings';
 import type { Credentials, KeyRef, Server, OperationCounts, OperationKind, OperationSummary, ProgressEvent, ServerResult } from '../../common/types';
 import type { AuditLog } from '../audit/audit-log';
@@ -27,16 +30,47 @@ export interface ApplyKey extends KeyRef {
 export interface OperationOptions {
   concurrency?: number;
   timeoutMs?: number;
+  /** A refresh also reads each server's streams, in parallel with its license. Default off. */
+  streams?: boolean;
 }
 
-/** What an operation does with one server; the version is null when it was not read. */
-type Work = (client: BrainFrameClient, signal: AbortSignal, target: FleetTarget) => Promise<{ license: LicenseInfo; version: string | null }>;
+/** A staged apply: canaries first, then the rest behind the guards. */
+export interface ApplyOptions extends OperationOptions {
+  /**
+   * The first this many targets are canaries: applied first, unguarded; the rest are contacted
+   * only when every canary ends valid, else each is reported `Halted`. 0 (default): none.
+   */
+  canaries?: number;
+  /** Lets a failed guard through for one server: --force, or the user's confirmation in the preview. */
+  override?: (serverId: string, kind: GuardKind) => boolean;
+}
+
+/**
+ * What an operation did with one server; the version is null when it was not read, the streams
+ * absent when not asked for (null: asked for, but unknown); an apply's guards.
+ */
+type WorkResult = { license: LicenseInfo; version: string | null; streams?: StreamUse | null; guards?: GuardCheck[] };
+type Work = (client: BrainFrameClient, signal: AbortSignal, target: FleetTarget) => Promise<WorkResult>;
 
 /** What fleet operations need of the rest of the core, and nothing more. */
 export interface FleetDeps {
   credentials: (serverId: string) => Promise<Credentials | null>;
   cache: Pick<StatusCache, 'get' | 'record' | 'flush'>;
   audit: Pick<AuditLog, 'append'>;
+  /** The key library's learned terms: read before each guarded target, told after each valid apply. */
+  learned: { get(keyId: string): LearnedTerms | null; learn(keyId: string, learned: LearnedTerms): Promise<void> };
+}
+
+/** A guard stopped the apply to this server: the key was not sent. Carries what the server holds. */
+class GuardRefusal extends BrainFrameError {
+  constructor(
+    readonly license: LicenseInfo,
+    readonly guards: GuardCheck[],
+  ) {
+    const blocking = blockingGuards(guards);
+    const detail = blocking.map((g) => g.message).join('. ');
+    super(blocking[0]!.kind, BrainFrameError.of(blocking[0]!.kind, detail).message);
+  }
 }
 
 /** An address to try, with the credentials to try it with; `serverId` when it is a registered server. */
@@ -71,6 +105,11 @@ export class Operation implements Disposable {
       .then(() => run(this, this.abort.signal))
       .then(() => this.summary(startedAt))
       .finally(() => this.progress.dispose());
+  }
+
+  /** One server's result, once it has one. */
+  resultOf(serverId: string): ServerResult | undefined {
+    return this.results.get(serverId);
   }
 
   get cancelled(): boolean {
@@ -136,23 +175,67 @@ export class FleetOperations implements Disposable {
 
   /**
    * Reads the license of each server, and its version when that is not known fresh
-   * (see versionIsStale): one request per server on a steady fleet instead of two.
+   * (see versionIsStale): one request per server on a steady fleet instead of two. With
+   * `streams`, its streams too (readStreamUse: two requests), all sent at once, so a server
+   * costs one round trip either way.
    */
   refresh(targets: readonly FleetTarget[], options: OperationOptions = {}): Operation {
-    return this.start('refresh', targets, null, options, async (client, signal, target) => {
-      if (!versionIsStale(this.deps.cache.get(target.id))) return { license: await client.getLicense(signal), version: null };
-      const [version, license] = await Promise.all([client.getVersion(signal), client.getLicense(signal)]);
-      return { license, version };
-    });
+    const withStreams = options.streams === true;
+    return this.start('refresh', targets, null, options, (all, run) =>
+      run(all, async (client, signal, target) => {
+        const readVersion = versionIsStale(this.deps.cache.get(target.id));
+        const [version, license, streams] = await Promise.all([
+          readVersion ? client.getVersion(signal) : null,
+          client.getLicense(signal),
+          withStreams ? readStreamUse(client, signal) : undefined,
+        ]);
+        return withStreams ? { license, version, streams } : { license, version };
+      }),
+    );
   }
 
-  /** Applies one key to each server; `ok` means the server then holds a valid license. */
-  apply(key: ApplyKey, targets: readonly FleetTarget[], options: OperationOptions = {}): Operation {
+  /**
+   * Applies one key to each server; `ok` means the server then holds a valid license, whose terms
+   * the key library learns. With `canaries`, the first targets go first, and the rest only when
+   * every canary ended valid. Every non-canary target passes the guards first (common/guards.ts),
+   * on its license read just before, unless they are unknown (then they say so) or overridden.
+   */
+  apply(key: ApplyKey, targets: readonly FleetTarget[], options: ApplyOptions = {}): Operation {
     let text: Promise<string> | null = null;
-    return this.start('apply', targets, key, options, async (client, signal) => {
+    const send: Work = async (client, signal, target) => {
       text ??= key.text();
       const license = await client.setLicenseKey(await text, signal);
+      if (license.terms) {
+        await this.deps.learned
+          .learn(key.id, { terms: license.terms, server: target.name, at: new Date().toISOString() })
+          // The key was applied: a library that cannot be saved must not turn that into a failure.
+          .catch((err) => onUnexpectedError('recording the terms a key was applied with', err));
+      }
       return { license, version: null };
+    };
+    // What the guards judge by: the terms known once the canaries are done (from them or an earlier
+    // apply), the same for every target, not whichever target of this stage happened to answer first.
+    let learned: LearnedTerms | null = null;
+    const guarded: Work = async (client, signal, target) => {
+      // Before any server reported the key's terms, no guard can decide: say so without reading.
+      // Otherwise its license and streams, read fresh and at once (readStreamUse: null when unknown).
+      const [current, streams] = learned ? await Promise.all([client.getLicense(signal), readStreamUse(client, signal)]) : [null, null];
+      const guards = checkGuards({ server: target.name, terms: learned?.terms ?? null, license: current, streams }, (kind) => options.override?.(target.id, kind) ?? false);
+      if (current && blockingGuards(guards).length) throw new GuardRefusal(current, guards);
+      return { ...(await send(client, signal, target)), guards };
+    };
+    return this.start('apply', targets, key, options, async (all, run, op) => {
+      const canaries = all.slice(0, Math.max(0, Math.floor(options.canaries ?? 0)));
+      const rest = all.slice(canaries.length);
+      if (canaries.length) await run(canaries, send);
+      const failed = canaries.map((t) => op.resultOf(t.id)).find((r) => r && !r.ok);
+      // A cancel reports the rest as cancelled (run does); a failed canary as halted, uncontacted.
+      learned = this.deps.learned.get(key.id);
+      if (failed && !op.cancelled) {
+        const reported = failed.error ? `${errorSummary(failed.error.kind)} (${failed.error.kind})` : 'a failure';
+        const error = BrainFrameError.of('Halted', `canary ${failed.name} reported ${reported}`).toInfo();
+        for (const target of rest) op.finished(this.result(target, null, null, error, null), false);
+      } else await run(rest, guarded);
     });
   }
 
@@ -202,7 +285,7 @@ export class FleetOperations implements Disposable {
     targets: readonly FleetTarget[],
     key: ApplyKey | null,
     options: OperationOptions,
-    work: Work,
+    plan: (targets: readonly FleetTarget[], run: (stage: readonly FleetTarget[], work: Work) => Promise<void>, op: Operation) => Promise<void>,
   ): Operation {
     const { min, max } = SETTING_BOUNDS.concurrency;
     const concurrency = Math.max(min, Math.min(max, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY)));
@@ -215,12 +298,15 @@ export class FleetOperations implements Disposable {
       return Math.min(timeoutMs, median === null ? 1000 : Math.max(MIN_PARK_MS, 2 * median));
     };
     const op = new Operation(kind, unique, key, async (op, signal) => {
-      const started = await runPooled(unique, { concurrency, maxInFlight: concurrency * MAX_PARKED_FACTOR, parkAfterMs, signal }, async (target) => {
-        const answeredIn = await this.serverQueues.queue(target.id, () => this.runOne(op, target, signal, timeoutMs, work));
-        if (answeredIn !== null) latency.add(answeredIn);
-      });
-      // Servers never reached because of a cancel still get a result, so the summary is complete.
-      for (const target of unique.slice(started)) op.finished(this.result(target, null, null, BrainFrameError.of('Cancelled').toInfo(), null), false);
+      const run = async (stage: readonly FleetTarget[], work: Work) => {
+        const started = await runPooled(stage, { concurrency, maxInFlight: concurrency * MAX_PARKED_FACTOR, parkAfterMs, signal }, async (target) => {
+          const answeredIn = await this.serverQueues.queue(target.id, () => this.runOne(op, target, signal, timeoutMs, work));
+          if (answeredIn !== null) latency.add(answeredIn);
+        });
+        // Servers never reached because of a cancel still get a result, so the summary is complete.
+        for (const target of stage.slice(started)) op.finished(this.result(target, null, null, BrainFrameError.of('Cancelled').toInfo(), null), false);
+      };
+      await plan(unique, run, op);
       // The servers' results stand whatever the disk says: a cache that cannot be saved (a full or
       // read-only disk) must not turn them into a failure. Its next save writes every status again.
       await this.deps.cache.flush().catch((err) => onUnexpectedError('saving the status cache after an operation', err));
@@ -250,17 +336,25 @@ export class FleetOperations implements Disposable {
     let result: ServerResult;
     try {
       const client = this.clientFor(target, await this.deps.credentials(target.id), timeoutMs);
-      const { license, version } = await work(client, signal, target);
+      const { license, version, streams, guards = [] } = await work(client, signal, target);
       answeredIn = performance.now() - began;
-      const status = this.deps.cache.record(target.id, version ? { license, version } : { license });
-      result = this.result(target, license, status.version, null, startedAt);
+      const status = this.deps.cache.record(target.id, { license, ...(version ? { version } : {}), ...(streams !== undefined ? { streams } : {}) });
+      result = this.result(target, license, status.version, null, startedAt, guards);
+      if (streams !== undefined) result.streams = streams;
     } catch (err) {
-      const error = toErrorInfo(err);
-      const status = this.deps.cache.record(target.id, { error });
-      // Only an answer tells the fleet's pace: not a timeout, nor a keychain that failed before any request.
-      if (serverAnswered(error.kind)) answeredIn = performance.now() - began;
-      // After a failed apply the server still holds its previous license: report that.
-      result = this.result(target, status.license, status.version, error, startedAt);
+      if (err instanceof GuardRefusal) {
+        // The server answered with its license; only this key was held back.
+        answeredIn = performance.now() - began;
+        const status = this.deps.cache.record(target.id, { license: err.license });
+        result = this.result(target, err.license, status.version, err.toInfo(), startedAt, err.guards);
+      } else {
+        const error = toErrorInfo(err);
+        const status = this.deps.cache.record(target.id, { error });
+        // Only an answer tells the fleet's pace: not a timeout, nor a keychain that failed before any request.
+        if (serverAnswered(error.kind)) answeredIn = performance.now() - began;
+        // After a failed apply the server still holds its previous license: report that.
+        result = this.result(target, status.license, status.version, error, startedAt);
+      }
     }
     if (op.kind === 'apply' && op.key) {
       await this.deps.audit
@@ -277,7 +371,7 @@ export class FleetOperations implements Disposable {
     return answeredIn;
   }
 
-  private result(target: FleetTarget, license: LicenseInfo | null, version: string | null, error: ErrorInfo | null, startedAt: string | null): ServerResult {
+  private result(target: FleetTarget, license: LicenseInfo | null, version: string | null, error: ErrorInfo | null, startedAt: string | null, guards: GuardCheck[] = []): ServerResult {
     return {
       serverId: target.id,
       name: target.name,
@@ -289,6 +383,7 @@ export class FleetOperations implements Disposable {
       error,
       startedAt,
       finishedAt: new Date().toISOString(),
+      guards,
     };
   }
 

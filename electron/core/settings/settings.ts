@@ -12,6 +12,10 @@ export const settingsSchema = z.object({
   concurrency: bounded('concurrency'),
   timeoutSeconds: bounded('timeoutSeconds'),
   notifications: z.boolean(),
+  canaryEnabled: z.boolean(),
+  canaryCount: bounded('canaryCount'),
+  canaryPause: z.boolean(),
+  readStreams: z.boolean(),
 }) satisfies z.ZodType<Settings>;
 
 // Each field falls back to its default on its own, so one bad value never resets the others.
@@ -23,6 +27,12 @@ const fileSchema = z.object({
     concurrency: settingsSchema.shape.concurrency.catch(DEFAULT_SETTINGS.concurrency),
     timeoutSeconds: settingsSchema.shape.timeoutSeconds.catch(DEFAULT_SETTINGS.timeoutSeconds),
     notifications: settingsSchema.shape.notifications.catch(DEFAULT_SETTINGS.notifications),
+    // Absent in files written before staged applies: the defaults.
+    canaryEnabled: settingsSchema.shape.canaryEnabled.catch(DEFAULT_SETTINGS.canaryEnabled),
+    canaryCount: settingsSchema.shape.canaryCount.catch(DEFAULT_SETTINGS.canaryCount),
+    canaryPause: settingsSchema.shape.canaryPause.catch(DEFAULT_SETTINGS.canaryPause),
+    // Absent in files written before it existed: on, as the default.
+    readStreams: settingsSchema.shape.readStreams.catch(DEFAULT_SETTINGS.readStreams),
   }),
 });
 

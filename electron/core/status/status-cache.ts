@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { licenseInfoSchema } from '../brainframe/license';
+import type { StreamUse } from '../../common/streams';
 import { LICENSE_STATES, type LicenseInfo } from '../../common/license';
 import { classifyError, type ErrorInfo } from '../../common/errors';
 import type { Reachability, ServerStatus } from '../../common/types';
@@ -17,6 +18,16 @@ const serverStatusSchema = z.object({
   version: z.string().nullable(),
   // Absent in files written before it existed.
   versionAt: z.string().nullable().default(null),
+  // Absent in files written before streams were read.
+  streams: z
+    .object({
+      configured: z.number().int().nonnegative(),
+      analyzed: z.number().int().nonnegative(),
+      streams: z.array(z.object({ id: z.number().int().nonnegative(), name: z.string(), analyzed: z.boolean() })),
+    })
+    .nullable()
+    .default(null),
+  streamsAt: z.string().nullable().default(null),
   reachability: z.enum(REACHABILITY),
   error: z.object({ kind: z.string(), message: z.string() }).nullable(),
   checkedAt: z.string().nullable(),
@@ -30,6 +41,8 @@ const fileSchema = z.object({ version: z.literal(1), statuses: z.array(serverSta
 export interface CheckOutcome {
   license?: LicenseInfo;
   version?: string;
+  /** Streams as read: null when the read found them unknown; absent when they were not read. */
+  streams?: StreamUse | null;
   error?: ErrorInfo | null;
 }
 
@@ -104,6 +117,8 @@ export class StatusCache implements Disposable {
       licenseAt: outcome.license ? time : previous.licenseAt,
       version: outcome.version ?? previous.version,
       versionAt: outcome.version ? time : previous.versionAt,
+      streams: outcome.streams !== undefined ? outcome.streams : previous.streams,
+      streamsAt: outcome.streams !== undefined ? time : previous.streamsAt,
       reachability,
       error: outcome.error ?? null,
       checkedAt: asked ? time : previous.checkedAt,
@@ -170,5 +185,5 @@ export function versionIsStale(status: ServerStatus, now = Date.now()): boolean 
 }
 
 function emptyStatus(serverId: string): ServerStatus {
-  return { serverId, license: null, licenseAt: null, version: null, versionAt: null, reachability: 'never', error: null, checkedAt: null, changes: [] };
+  return { serverId, license: null, licenseAt: null, version: null, versionAt: null, streams: null, streamsAt: null, reachability: 'never', error: null, checkedAt: null, changes: [] };
 }

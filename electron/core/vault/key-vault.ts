@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { AppError } from '../../common/errors';
 import type { AuditInput, AuditLog } from '../audit/audit-log';
 import type { AuditEntry, KeyApplication, KeyInfo } from '../../common/types';
-import { MAX_KEY_FILE_BYTES, MAX_LABEL_CHARS } from '../../common/limits';
+import { FIELD_LIMITS, MAX_KEY_FILE_BYTES, MAX_LABEL_CHARS } from '../../common/limits';
 import { hasControlChars, nameKey, withoutControlChars } from '../../common/text';
 import { normaliseKeyText } from '../brainframe/key-text';
 import { BrainFrameError } from '../../common/errors';
@@ -16,6 +16,8 @@ import type { SecretStore } from '../secrets/secret-store';
 import { JsonFile, JsonFileChanges } from '../storage/json-file';
 import { writeFileDurably } from '../storage/durable-write';
 import { readKeyFile } from './key-file';
+import { licenseTermsSchema } from '../brainframe/license';
+import type { LearnedTerms } from '../../common/guards';
 
 const SHORT_FINGERPRINT_CHARS = 12;
 
@@ -26,7 +28,13 @@ const keyRecordSchema = z.object({
   fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
   addedAt: z.iso.datetime(),
   bytes: z.number().int().positive(),
-}) satisfies z.ZodType<KeyRecord>;
+  // Absent in files written before keys learned their terms.
+  learned: z
+    .object({ terms: licenseTermsSchema, server: z.string().min(1).max(FIELD_LIMITS.name), at: z.iso.datetime() })
+    .nullable()
+    .optional()
+    .transform((l) => l ?? null),
+}) satisfies z.ZodType<KeyRecord, unknown>;
 type KeyRecord = Omit<KeyInfo, 'shortFingerprint'>;
 
 const keysFileSchema = z.object({ version: z.literal(1), keys: z.array(keyRecordSchema) });
@@ -142,6 +150,23 @@ export class KeyVault {
     return this.sealed.open(blob, id);
   }
 
+  /**
+   * Records the terms a server reported when this key was applied to it: shown in the library and
+   * the apply preview, and what the guards of later applies judge by. The key's text is untouched.
+   * Terms equal to those already known keep the first server that taught them (no write); a key
+   * removed meanwhile is no error.
+   */
+  learn(id: string, learned: LearnedTerms): Promise<void> {
+    return this.changes.queue(async () => {
+      const record = this.keys.find((k) => k.id === id);
+      if (!record || (record.learned && sameTerms(record.learned.terms, learned.terms))) return;
+      const next = this.keys.map((k) => (k === record ? { ...k, learned: { ...learned, terms: { ...learned.terms } } } : k));
+      await this.file.save({ version: 1, keys: next });
+      this.keys = next;
+      this.changed.fire(this.list());
+    });
+  }
+
   /** Where each key was applied and with what result, newest first, by key id: one read of the history. */
   async applications(): Promise<Record<string, KeyApplication[]>> {
     const byKey: Record<string, KeyApplication[]> = {};
@@ -165,6 +190,7 @@ export class KeyVault {
         fingerprint,
         addedAt: new Date().toISOString(),
         bytes: Buffer.byteLength(key),
+        learned: null,
       };
       // Sealing needs the keychain: without one this throws before anything touches the disk.
       const blob = await this.sealed.seal(key, record.id);
@@ -215,6 +241,10 @@ export class KeyVault {
   reloadIfChanged(): Promise<void> {
     return this.changes.reloadIfChanged();
   }
+}
+
+function sameTerms(a: LearnedTerms['terms'], b: LearnedTerms['terms']): boolean {
+  return a.online_checkin === b.online_checkin && a.max_streams === b.max_streams && a.journal_max_allowed_age === b.journal_max_allowed_age && a.expiration_date === b.expiration_date;
 }
 
 function toInfo(record: KeyRecord): KeyInfo {
