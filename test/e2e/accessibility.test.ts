@@ -73,6 +73,8 @@ describe('accessibility (axe-core, WCAG 2.2 A/AA, light and dark)', () => {
       { open: () => ui.button('Keyboard shortcuts').click(), name: 'Keyboard shortcuts' },
       { open: () => ui.button('Remove…').first().click(), name: /^Remove \d+ servers?\?$/ },
       { open: () => ui.button('Apply key…').click(), name: /^Apply a key to \d+ servers?$/ },
+      { open: () => ui.button('Find servers…').click(), name: 'Find servers on the network' },
+      { open: () => ui.button('Report…').click(), name: 'Handover report' },
     ];
     for (const d of dialogs) {
       await d.open();
@@ -84,13 +86,23 @@ describe('accessibility (axe-core, WCAG 2.2 A/AA, light and dark)', () => {
     }
     if (await page.getByRole('complementary').count()) await page.getByRole('button', { name: 'Close details' }).click();
 
-    // The CSV import's preview, with refused rows.
-    await ui.button('Import CSV').first().click();
-    const importer = page.getByRole('dialog', { name: 'Import servers from CSV' });
+    // The overview of the fleet, and its calendar dialog.
+    await ui.button('Overview').click();
+    await page.getByRole('button', { name: 'Add expiries to calendar…' }).waitFor();
+    await expectAccessible(page, 'overview');
+    await page.getByRole('button', { name: 'Add expiries to calendar…' }).click();
+    await page.getByRole('dialog', { name: 'Add license expiries to a calendar' }).waitFor();
+    await expectAccessible(page, 'dialog: expiry calendar', { within: 'dialog[open]' });
+    await page.keyboard.press('Escape');
+    await ui.button('Overview').click();
+
+    // The import's preview, with refused rows (read, never contacted).
+    await ui.button('Import…').first().click();
+    const importer = page.getByRole('dialog', { name: 'Import servers' });
     const csv = ['name,url,site', 'Kiosk 1,http://10.0.0.11,Mall', 'Broken,ftp://10.0.0.13,Mall', 'Short row'].join('\n');
-    await importer.getByLabel('Choose a CSV file to preview').setInputFiles({ name: 'servers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await importer.getByLabel('Choose file… (CSV or .xlsx) to preview').setInputFiles({ name: 'servers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await expect.poll(() => importer.getByRole('status').textContent()).toBe('1 ready, 2 refused');
-    await expectAccessible(page, 'CSV import preview', { within: 'dialog[open]' });
+    await expectAccessible(page, 'import preview', { within: 'dialog[open]' });
     await page.keyboard.press('Escape');
     await importer.waitFor({ state: 'detached' });
 

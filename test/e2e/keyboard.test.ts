@@ -18,7 +18,8 @@ function focused(page: Page): Promise<string> {
     const el = document.activeElement;
     if (!el || el === document.body) return 'body';
     const role = el.getAttribute('role') ?? el.tagName.toLowerCase();
-    const name = el.getAttribute('aria-label') ?? (el as HTMLElement).innerText ?? '';
+    // A control inside its <label> is named by the label's text.
+    const name = el.getAttribute('aria-label') ?? ((el as HTMLElement).innerText || el.closest('label')?.textContent) ?? '';
     return `${role} ${name.replace(/\s+/g, ' ').trim()}`.trim();
   });
 }
@@ -97,8 +98,12 @@ describe('keyboard only', () => {
     const dialog = page.getByRole('dialog', { name: 'Apply a key to 2 servers' });
     await dialog.waitFor();
     expect(await focused(page)).toMatch(/^input/); // the key's radio button
-    // CANARY (#13, staged apply): choose "try on one server first" here with the keyboard, then
-    // continue after the canary's result, before the rest of this flow.
+    // Staged apply (#13): "Try on 1 server first" is a checkbox on by default, reached by Tab, its
+    // count the next stop; the first in the server list's order goes first, the other after it.
+    await tabTo(page, /^input Try on 1 server first$/);
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).checked)).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toMatch(/^input Servers to try first/);
     await tabTo(page, /^button Apply “Customer 2027” to 2 servers$/);
     await page.keyboard.press('Enter');
 

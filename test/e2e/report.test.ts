@@ -30,7 +30,7 @@ describe('first run', () => {
     await ui.ready();
     const first = app.page.getByTestId('first-run');
     await expect.poll(() => first.textContent()).toContain('No servers yet');
-    expect((await first.getByRole('button').allTextContents()).map((t) => t.trim())).toEqual(['Add server', 'Import CSV']);
+    expect((await first.getByRole('button').allTextContents()).map((t) => t.trim())).toEqual(['Add server', 'Import…', 'Find servers on the network']);
     expect(await first.textContent()).toContain('npm run demo');
     await app.screenshot('first-run');
     await first.getByRole('button', { name: 'Add server' }).click();

@@ -131,6 +131,24 @@ export class Operation implements Disposable {
     this.progress.fire({ type: 'started', operationId: this.id, serverId, counts: { ...this.counts } });
   }
 
+  /** Results waiting for their history line to be written before they are reported. */
+  private readonly finishing = new Set<Promise<void>>();
+
+  /**
+   * @internal Reports `result` once `recorded` settles: the server's pool slot goes to the next
+   * server at once, while the result still reaches listeners only after its history line.
+   */
+  finishAfter(recorded: Promise<unknown>, result: ServerResult): void {
+    const reported = recorded.then(() => this.finished(result, true));
+    this.finishing.add(reported);
+    void reported.finally(() => this.finishing.delete(reported));
+  }
+
+  /** @internal Waits until every result handed to finishAfter has been reported. */
+  async settled(): Promise<void> {
+    while (this.finishing.size > 0) await Promise.all([...this.finishing]);
+  }
+
   /** @internal */
   finished(result: ServerResult, wasRunning: boolean): void {
     this.results.set(result.serverId, result);
@@ -305,6 +323,7 @@ export class FleetOperations implements Disposable {
         });
         // Servers never reached because of a cancel still get a result, so the summary is complete.
         for (const target of stage.slice(started)) op.finished(this.result(target, null, null, BrainFrameError.of('Cancelled').toInfo(), null), false);
+        await op.settled(); // a stage is over when every result in it is reported
       };
       await plan(unique, run, op);
       // The servers' results stand whatever the disk says: a cache that cannot be saved (a full or
@@ -357,7 +376,9 @@ export class FleetOperations implements Disposable {
       }
     }
     if (op.kind === 'apply' && op.key) {
-      await this.deps.audit
+      // The history line is queued now, in order; the write runs while this server's slot already
+      // serves the next one (waiting for it here would hold every answer up by a disk write).
+      const recorded = this.deps.audit
         .append({
           action: 'license.apply',
           server: { id: target.id, name: target.name, url: target.url },
@@ -366,8 +387,10 @@ export class FleetOperations implements Disposable {
         })
         // A full disk must not turn a done apply into a failure; the result still reports it.
         .catch((err) => onUnexpectedError('recording a license apply in the history', err));
+      op.finishAfter(recorded, result);
+    } else {
+      op.finished(result, true);
     }
-    op.finished(result, true);
     return answeredIn;
   }
 
