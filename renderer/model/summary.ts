@@ -6,6 +6,8 @@ import type { OperationSummary } from '../../electron/ipc/contract';
 import { errorSummary } from '../../electron/common/errors';
 import { toCsv } from '../../electron/common/csv';
 import { count } from '../../electron/common/format';
+import { diagnose } from '../../electron/common/diagnosis';
+import { DEFAULT_SETTINGS } from '../../electron/common/settings';
 import type { Tone } from './states';
 
 export interface OutcomeGroup {
@@ -21,26 +23,44 @@ export interface Failure {
   kind: string;
   label: string;
   message: string;
+  /** Its likely cause (electron/common/diagnosis.ts); the message ends with what to do. */
+  cause: string;
+}
+
+/** A server that answered, but whose license or streams need attention: its cause and next step. */
+export interface AttentionNote {
+  serverId: string;
+  name: string;
+  title: string;
+  tone: 'bad' | 'warn';
+  cause: string;
+  next: string;
 }
 
 export interface SummaryView {
   title: string;
   groups: OutcomeGroup[];
   failures: Failure[];
+  /** Servers that answered with a license or streams that need attention, most pressing first. */
+  attention: AttentionNote[];
   /** Failed servers, cancelled ones included: what "Retry failed" runs again. */
   failedIds: string[];
 }
 
 const verb = { apply: 'Applied', refresh: 'Read' } as const;
 
-export function summarise(summary: OperationSummary): SummaryView {
+export function summarise(summary: OperationSummary, warningDays = DEFAULT_SETTINGS.expiryWarningDays): SummaryView {
   const ok: string[] = [];
+  const attention: AttentionNote[] = [];
   const cancelled: string[] = [];
   const byKind = new Map<string, string[]>();
   const failures: Failure[] = [];
   for (const r of summary.results) {
     if (r.ok) {
       ok.push(r.serverId);
+      for (const d of diagnose({ license: r.license, error: null, streams: r.streams, warningDays })) {
+        attention.push({ serverId: r.serverId, name: r.name, title: d.title, tone: d.tone, cause: d.cause, next: d.next });
+      }
       continue;
     }
     const kind = r.error?.kind ?? 'UnknownError';
@@ -51,7 +71,9 @@ export function summarise(summary: OperationSummary): SummaryView {
     const ids = byKind.get(kind) ?? [];
     ids.push(r.serverId);
     byKind.set(kind, ids);
-    failures.push({ serverId: r.serverId, name: r.name, kind, label: errorSummary(kind), message: r.error?.message ?? '' });
+    const error = r.error ?? { kind, message: '' };
+    const [cause] = diagnose({ license: null, error, warningDays });
+    failures.push({ serverId: r.serverId, name: r.name, kind, label: errorSummary(kind), message: error.message, cause: cause?.cause ?? '' });
   }
   // In the order of the groups: the most common reason first.
   const size = (kind: string) => byKind.get(kind)?.length ?? 0;
@@ -66,7 +88,8 @@ export function summarise(summary: OperationSummary): SummaryView {
   const what = summary.kind === 'apply' ? `key “${summary.key?.label ?? '?'}” to` : 'the license of';
   const head = summary.cancelled ? 'Cancelled. ' : '';
   const title = `${head}${verb[summary.kind]} ${what} ${count(okCount)} of ${count(total)} ${total === 1 ? 'server' : 'servers'}${failed ? ` · ${count(failed)} failed` : ''}`;
-  return { title, groups, failures, failedIds: [...failures.map((f) => f.serverId), ...cancelled] };
+  attention.sort((a, b) => (a.tone === b.tone ? 0 : a.tone === 'bad' ? -1 : 1) || a.title.localeCompare(b.title) || a.name.localeCompare(b.name));
+  return { title, groups, failures, attention, failedIds: [...failures.map((f) => f.serverId), ...cancelled] };
 }
 
 /** The operation's results as CSV, one row per server. */
