@@ -40,7 +40,17 @@ function serverOptions(i: number): { name: string; sim: Partial<SimServerOptions
     37: { terms: { expiration_date: null, max_streams: 64, online_checkin: true } },
   };
   const { password, ...sim } = special[i] ?? { terms: { expiration_date: utcDateFromToday(120 + i * 9), max_streams: 4 + (i % 5) * 4 } };
-  return { name, sim, password };
+  return { name, sim: { ...sim, ...demoStreams(i, sim.terms?.max_streams ?? 4) }, password };
+}
+
+/**
+ * Streams in every headroom band: most with room, some at the limit (near), a few over it (a key
+ * with fewer streams was applied), and one server without the status endpoint (unknown).
+ */
+function demoStreams(i: number, max: number): Partial<SimServerOptions> {
+  if (i === 10) return { streams: { total: 6, analyzed: 3 }, noStreamStatus: true };
+  const analyzed = i % 11 === 6 ? max + 2 : i % 7 === 2 ? max : Math.floor(max / 2);
+  return { streams: { total: analyzed + (i % 3), analyzed } };
 }
 
 async function seed(core: FleetCore, urls: string[]): Promise<void> {

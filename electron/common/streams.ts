@@ -45,7 +45,7 @@ export function streamLimit(license: LicenseInfo | null): number | null {
 }
 
 /** The word for a band where a word is due: near or over the limit, or unknown; '' when there is room. */
-const HEADROOM_WORDS: Record<StreamHeadroom, string> = {
+export const HEADROOM_WORDS: Record<StreamHeadroom, string> = {
   ok: '',
   near: 'near the limit',
   over: 'over the limit',
@@ -64,7 +64,7 @@ export function describeHeadroom(use: Pick<StreamUse, 'analyzed'> | null, licens
 }
 
 /** "6 / 8", "6 / ?" (limit unknown), "? / 8" (streams unknown), or "unknown". */
-function describeStreamUse(use: Pick<StreamUse, 'analyzed'> | null, maxStreams: number | null): string {
+export function describeStreamUse(use: Pick<StreamUse, 'analyzed'> | null, maxStreams: number | null): string {
   if (!use && maxStreams === null) return 'unknown';
   return `${use ? use.analyzed : '?'} / ${maxStreams ?? '?'}`;
 }

@@ -6,6 +6,7 @@ import type { CsvValue } from '../../electron/common/csv';
 import * as cells from '../components/grid/cells';
 import type { GridRow } from './grid-row';
 import { AUTH_FAILED, HEALTH, REACH } from './states';
+import { HEADROOM_WORDS } from '../../electron/common/streams';
 
 export const COLUMN_IDS = ['name', 'site', 'url', 'reach', 'health', 'expiry', 'streams', 'checkin', 'journal', 'version', 'checked', 'error'] as const;
 export type ColumnId = (typeof COLUMN_IDS)[number];
@@ -83,11 +84,17 @@ export const COLUMNS: readonly ColumnSpec[] = [
   {
     id: 'streams',
     label: 'Streams',
-    width: '82px',
+    width: '118px',
     align: 'end',
     cell: cells.streamsCell,
-    sortKey: (r) => r.maxStreams,
-    csv: [{ header: 'Max streams', value: (r) => r.maxStreams ?? '' }],
+    // By headroom: the fullest (and over the limit) last ascending, first descending; unknown last.
+    sortKey: (r) => r.streamsRatio,
+    csv: [
+      { header: 'Max streams', value: (r) => r.maxStreams ?? '' },
+      { header: 'Analysed streams', value: (r) => r.analyzedStreams ?? '' },
+      { header: 'Configured streams', value: (r) => r.configuredStreams ?? '' },
+      { header: 'Stream headroom', value: (r) => (r.headroom === 'ok' ? 'room' : HEADROOM_WORDS[r.headroom]) },
+    ],
   },
   {
     id: 'checkin',

@@ -28,6 +28,8 @@ function matchesChip(row: GridRow, chip: Chip): boolean {
       return row.reach === 'offline';
     case 'auth':
       return row.authFailed;
+    case 'streams':
+      return row.headroom === 'near' || row.headroom === 'over';
     default:
       return row.health === chip;
   }
@@ -61,6 +63,7 @@ export function chipCounts(rows: readonly GridRow[], filters: Filters, ids: Read
     counts[row.health as Chip]++;
     if (row.reach === 'offline') counts.unreachable++;
     if (row.authFailed) counts.auth++;
+    if (row.headroom === 'near' || row.headroom === 'over') counts.streams++;
   }
   return counts;
 }

@@ -7,6 +7,7 @@ import { classifyError, errorSummary } from '../../electron/common/errors';
 import { isCleartext } from '../../electron/common/server-url';
 import { daysUntil, describeDuration, describeExpiry, licenseHealth, type LicenseHealth } from '../../electron/common/license-health';
 import { localTime, relativeTime } from '../../electron/common/format';
+import { describeStreamUse, HEADROOM_WORDS, streamHeadroom, streamLimit, type StreamHeadroom } from '../../electron/common/streams';
 import { HEALTH_SEVERITY, type Reach } from './states';
 import { hostPort, staleAfterMs } from '../../electron/common/report';
 
@@ -36,6 +37,15 @@ export interface GridRow {
   expiryDays: number | null;
   perpetual: boolean;
   maxStreams: number | null;
+  /** Streams analysed and configured as last read; null when unknown or never read. */
+  analyzedStreams: number | null;
+  configuredStreams: number | null;
+  /** Analysed streams against the limit in force (common/streams.ts bands). */
+  headroom: StreamHeadroom;
+  /** "6 / 8", "? / 8", "unknown". */
+  streamsText: string;
+  /** Analysed / allowed, for sorting by headroom: over the limit is above 1; null when unknown. */
+  streamsRatio: number | null;
   onlineCheckin: boolean | null;
   journalSeconds: number | null;
   journalText: string;
@@ -81,6 +91,9 @@ export function buildRow(server: Server, status: ServerStatus | undefined, ctx: 
   const expiryDate = terms?.expiration_date ?? null;
   const checkedAt = status?.checkedAt ?? null;
   const version = status?.version ?? '';
+  const streams = status?.streams ?? null;
+  const limit = streamLimit(license);
+  const headroom = streamHeadroom(streams?.analyzed, limit);
   const row: GridRow = {
     id: server.id,
     name: server.name,
@@ -100,6 +113,11 @@ export function buildRow(server: Server, status: ServerStatus | undefined, ctx: 
     expiryDays: expiryDate ? daysUntil(expiryDate, today) : null,
     perpetual: !!terms && !expiryDate,
     maxStreams: terms?.max_streams ?? null,
+    analyzedStreams: streams?.analyzed ?? null,
+    configuredStreams: streams?.configured ?? null,
+    headroom,
+    streamsText: describeStreamUse(streams, limit),
+    streamsRatio: headroom === 'unknown' ? null : limit! > 0 ? streams!.analyzed / limit! : streams!.analyzed > 0 ? Number.MAX_SAFE_INTEGER : 1,
     onlineCheckin: terms ? terms.online_checkin : null,
     journalSeconds: terms?.journal_max_allowed_age ?? null,
     journalText: terms ? describeDuration(terms.journal_max_allowed_age) : '',
@@ -114,7 +132,7 @@ export function buildRow(server: Server, status: ServerStatus | undefined, ctx: 
     nameKey: server.name.toLowerCase(),
     severity: HEALTH_SEVERITY[health],
   };
-  row.search = [server.name, server.site, server.url, version, health, reach, authFailed ? 'auth failed' : '', row.errorLabel].join('\u0001').toLowerCase();
+  row.search = [server.name, server.site, server.url, version, health, reach, authFailed ? 'auth failed' : '', row.errorLabel, headroom === 'ok' ? '' : `streams ${HEADROOM_WORDS[headroom]}`].join('\u0001').toLowerCase();
   return row;
 }
 

@@ -3,6 +3,7 @@
  * colour alone. Tones map to CSS colours that have light and dark variants.
  */
 import type { LicenseHealth } from '../../electron/common/license-health';
+import type { StreamHeadroom } from '../../electron/common/streams';
 
 export type { LicenseHealth };
 export type Tone = 'ok' | 'warn' | 'bad' | 'muted' | 'info';
@@ -37,7 +38,7 @@ export const AUTH_FAILED: StateLook = { word: 'auth failed', icon: 'lock', tone:
 
 
 /** The state filter chips, in the order shown. Health chips are exclusive; the last two overlap them. */
-export const CHIPS = ['expired', 'expiring', 'invalid', 'missing', 'valid', 'unknown', 'unreachable', 'auth'] as const;
+export const CHIPS = ['expired', 'expiring', 'invalid', 'missing', 'valid', 'unknown', 'unreachable', 'auth', 'streams'] as const;
 export type Chip = (typeof CHIPS)[number];
 
 export const CHIP_LOOK: Record<Chip, StateLook> = {
@@ -49,6 +50,15 @@ export const CHIP_LOOK: Record<Chip, StateLook> = {
   unknown: { ...HEALTH.unknown, word: 'not read yet' },
   unreachable: { word: 'unreachable', icon: 'offline', tone: 'bad' },
   auth: AUTH_FAILED,
+  streams: { word: 'near the stream limit', icon: 'alert', tone: 'warn' },
+};
+
+/** The streams column's marks beyond the numbers: a word and an icon, never colour alone. */
+export const HEADROOM: Record<StreamHeadroom, StateLook | null> = {
+  ok: null,
+  near: { word: 'near', icon: 'alert', tone: 'warn' },
+  over: { word: 'over', icon: 'cross', tone: 'bad' },
+  unknown: null,
 };
 
 /** Default sort: what needs attention first. */

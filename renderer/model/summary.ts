@@ -6,6 +6,8 @@ import type { OperationSummary } from '../../electron/ipc/contract';
 import { beyondSummary, errorSummary } from '../../electron/common/errors';
 import { toCsv } from '../../electron/common/csv';
 import { count } from '../../electron/common/format';
+import { diagnose } from '../../electron/common/diagnosis';
+import { DEFAULT_SETTINGS } from '../../electron/common/settings';
 import type { Tone } from './states';
 
 export interface OutcomeGroup {
@@ -21,14 +23,28 @@ export interface Failure {
   kind: string;
   label: string;
   message: string;
+  /** Its likely cause (electron/common/diagnosis.ts). */
+  cause: string;
   /** The message without the reason it starts with: what the summary's "What to do" column shows. */
   advice: string;
+}
+
+/** A server that answered, but whose license or streams need attention: its cause and next step. */
+export interface AttentionNote {
+  serverId: string;
+  name: string;
+  title: string;
+  tone: 'bad' | 'warn';
+  cause: string;
+  next: string;
 }
 
 export interface SummaryView {
   title: string;
   groups: OutcomeGroup[];
   failures: Failure[];
+  /** Servers that answered with a license or streams that need attention, most pressing first. */
+  attention: AttentionNote[];
   /** Failed servers, cancelled and halted ones included: what "Retry failed" runs again. */
   failedIds: string[];
   /**
@@ -40,8 +56,9 @@ export interface SummaryView {
 
 const verb = { apply: 'Applied', refresh: 'Read' } as const;
 
-export function summarise(summary: OperationSummary): SummaryView {
+export function summarise(summary: OperationSummary, warningDays = DEFAULT_SETTINGS.expiryWarningDays): SummaryView {
   const ok: string[] = [];
+  const attention: AttentionNote[] = [];
   const cancelled: string[] = [];
   const halted: string[] = [];
   let haltReason = '';
@@ -50,6 +67,9 @@ export function summarise(summary: OperationSummary): SummaryView {
   for (const r of summary.results) {
     if (r.ok) {
       ok.push(r.serverId);
+      for (const d of diagnose({ license: r.license, error: null, streams: r.streams, warningDays })) {
+        attention.push({ serverId: r.serverId, name: r.name, title: d.title, tone: d.tone, cause: d.cause, next: d.next });
+      }
       continue;
     }
     const kind = r.error?.kind ?? 'UnknownError';
@@ -66,8 +86,9 @@ export function summarise(summary: OperationSummary): SummaryView {
     const ids = byKind.get(kind) ?? [];
     ids.push(r.serverId);
     byKind.set(kind, ids);
-    const message = r.error?.message ?? '';
-    failures.push({ serverId: r.serverId, name: r.name, kind, label: errorSummary(kind), message, advice: beyondSummary(kind, message) });
+    const error = r.error ?? { kind, message: '' };
+    const [cause] = diagnose({ license: null, error, warningDays });
+    failures.push({ serverId: r.serverId, name: r.name, kind, label: errorSummary(kind), message: error.message, cause: cause?.cause ?? '', advice: beyondSummary(kind, error.message) });
   }
   // In the order of the groups: the most common reason first.
   const size = (kind: string) => byKind.get(kind)?.length ?? 0;
@@ -84,10 +105,12 @@ export function summarise(summary: OperationSummary): SummaryView {
   const head = summary.cancelled ? 'Cancelled. ' : halted.length ? 'Rollout halted after its canaries. ' : '';
   const notContacted = halted.length ? ` · ${count(halted.length)} not contacted` : '';
   const title = `${head}${verb[summary.kind]} ${what} ${count(okCount)} of ${count(total)} ${total === 1 ? 'server' : 'servers'}${failed ? ` · ${count(failed)} failed` : ''}${notContacted}`;
+  attention.sort((a, b) => (a.tone === b.tone ? 0 : a.tone === 'bad' ? -1 : 1) || a.title.localeCompare(b.title) || a.name.localeCompare(b.name));
   return {
     title,
     groups,
     failures,
+    attention,
     failedIds: [...failures.map((f) => f.serverId), ...halted, ...cancelled],
     halted: halted.length ? { reason: haltReason, count: halted.length } : null,
   };

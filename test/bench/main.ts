@@ -141,6 +141,44 @@ async function refreshBenchmarks(): Promise<void> {
   }
 }
 
+/**
+ * Refresh with streams on against the same refresh with them off: the two stream requests go out
+ * with the license read (one round trip a server either way), so the ratio is what they cost the
+ * client and the link. Both steady (versions known), best of 3 each, alternated.
+ */
+async function streamsBenchmark(): Promise<void> {
+  const count = 1000;
+  const sim = await startSimProcess({ port: 26200, count, latencyMs: LATENCY_MS, state: 'valid', streams: { total: 8, analyzed: 6 } });
+  try {
+    await withCore(async (core) => {
+      const ids = await register(core, sim.urls);
+      await core.refresh(ids, { concurrency: CONCURRENCY, streams: false }).done; // versions known
+      const off: number[] = [];
+      const on: number[] = [];
+      let read = 0;
+      for (let round = 0; round < 3; round++) {
+        off.push(await timed(() => core.refresh(ids, { concurrency: CONCURRENCY, streams: false }).done));
+        on.push(
+          await timed(async () => {
+            const summary = await core.refresh(ids, { concurrency: CONCURRENCY, streams: true }).done;
+            read = summary.results.filter((r) => r.streams?.configured === 8).length;
+          }),
+        );
+      }
+      const [bestOff, bestOn] = [Math.min(...off), Math.min(...on)];
+      const ratio = bestOn / bestOff;
+      record(
+        `refresh ${count} servers × 8 streams (6 analysed) at ${LATENCY_MS} ms, concurrency ${CONCURRENCY}: streams on / off (best of 3 each; ${read} read)`,
+        `${(bestOn / 1000).toFixed(2)} s / ${(bestOff / 1000).toFixed(2)} s = ${ratio.toFixed(2)}×`,
+        '≤ 1.3×',
+        ratio <= 1.3 ? 'meets' : 'misses',
+      );
+    });
+  } finally {
+    await sim.stop();
+  }
+}
+
 async function applyBenchmark(): Promise<void> {
   const count = 500;
   const sim = await startSimProcess({ port: 25000, count, latencyMs: LATENCY_MS, state: 'missing' });
@@ -225,7 +263,7 @@ async function cliBenchmark(): Promise<void> {
 async function memoryBenchmark(): Promise<void> {
   const count = 5000;
   if (!existsSync('out/main/cli.js')) spawnSync('npx', ['electron-vite', 'build'], { stdio: 'inherit' });
-  const sim = await startSimProcess({ port: 27000, count, latencyMs: 10, state: 'valid' });
+  const sim = await startSimProcess({ port: 27200, count, latencyMs: 10, state: 'valid' });
   const dir = await tempDir('bf-bench-mem-');
   try {
     const core = await FleetCore.open({ dataDir: dir.path, secrets: testKeychain() });
@@ -338,7 +376,7 @@ ${rows}
 ## How to reproduce
 
 \`npm run bench\` (after \`npm ci\`). It builds the app if \`out/\` is missing, starts its own simulated
-fleets on loopback in a separate process (ports 21000-31999, below Linux's ephemeral range; the
+fleets on loopback in a separate process (ports 21000-32199, below Linux's ephemeral range; the
 discovery scan uses 127.0.1.1-254 at port 26500), and uses a private, throw-away keychain.
 Fleet figures are compared with an anchor the bench runs itself, in turns with ours in the same
 process: a bare Node \`http\` pool doing the same requests with the same concurrency (no library, no
@@ -354,6 +392,7 @@ async function main(): Promise<void> {
   console.log(`Benchmarks on ${cpus().length} cores, Node ${process.version}\n`);
   const sections: Array<[string, () => Promise<void>]> = [
     ['fleet refresh', refreshBenchmarks],
+    ['streams on refresh', streamsBenchmark],
     ['bulk apply', applyBenchmark],
     ['discovery', discoveryBenchmark],
     ['command line', cliBenchmark],

@@ -68,7 +68,11 @@ describe('fleet operations in the browser', () => {
     expect(await ui.chipCount('expiring soon')).toBe(1);
 
     // One summary with a reason per failure, never a notification per server.
-    expect(await ui.summary.getByRole('row').count()).toBe(1 + 3);
+    expect(await ui.summary.getByRole('table', { name: 'Failures' }).getByRole('row').count()).toBe(1 + 3);
+    // Servers that answered with a license that needs attention: each with its cause and next step.
+    const attention = ui.summary.getByRole('table', { name: 'Servers that need attention' });
+    expect(await attention.getByRole('row').count()).toBe(1 + 4);
+    expect(await attention.textContent()).toContain('No key is loaded: BrainFrame analyses no stream.');
     await expect.poll(() => ui.summary.textContent()).toContain('Try again in a minute');
     expect(await app!.page.locator('.toast').count()).toBe(0);
 
@@ -94,6 +98,36 @@ describe('fleet operations in the browser', () => {
     expect(app!.core.settings.get().expiryWarningDays).toBe(3);
     await expect.poll(() => ui.chipCount('expiring soon')).toBe(0);
     await ui.expectRow('Expiring', 'valid', 'in 5 days');
+  });
+
+  it('shows stream headroom in every band, filters to those near the limit, and lists the streams', async () => {
+    const { ui } = await start([
+      { name: 'Roomy', options: { terms: { max_streams: 8 }, streams: { total: 6, analyzed: 4 } } },
+      { name: 'Full', options: { terms: { max_streams: 8 }, streams: { total: 9, analyzed: 8 } } },
+      { name: 'Overloaded', options: { terms: { max_streams: 4 }, streams: { total: 8, analyzed: 6 } } },
+      { name: 'Unlicensed', options: { state: 'missing', streams: { total: 8, analyzed: 6 } } },
+      { name: 'Older', options: { terms: { max_streams: 8 }, streams: { total: 8, analyzed: 2 }, noStreamStatus: true } },
+    ]);
+    await ui.button('Refresh all').click();
+    await ui.waitForSummary();
+    await ui.dismissSummary();
+    await ui.expectRow('Roomy', '4 / 8');
+    await ui.expectRow('Full', 'near', '8 / 8');
+    await ui.expectRow('Overloaded', 'over', '6 / 4');
+    await ui.expectRow('Unlicensed', 'unknown');
+    await ui.expectRow('Older', '? / 8');
+    expect(await ui.chipCount('near the stream limit')).toBe(2);
+    await app!.screenshot('grid-streams');
+
+    await ui.chip('near the stream limit').click();
+    expect((await ui.renderedNames()).sort()).toEqual(['Full', 'Overloaded']);
+
+    await ui.row('Overloaded').dblclick();
+    const panel = app!.page.getByRole('complementary');
+    await expect.poll(() => panel.textContent()).toContain('6 of 8 configured streams are analysed');
+    expect(await panel.getByRole('list').first().getByRole('listitem').count()).toBe(8);
+    expect(await panel.textContent()).toContain('Next step: Apply a key for at least 6 streams, or turn analysis off on 2 streams.');
+    await app!.screenshot('server-panel-streams');
   });
 
   it('applies a key to the frozen selection, summarises failures, and retries them after a fix', async () => {

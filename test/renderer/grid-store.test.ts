@@ -12,15 +12,21 @@ function mixedFleet(main: FakeMain): void {
     main.servers.push(s);
     if (status) main.statuses.push(makeStatus(s.id, status));
   };
-  add('alpha', 'North', { license: license('valid', 200) });
-  add('bravo', 'North', { license: license('valid', 10) });
+  add('alpha', 'North', { license: license('valid', 200), streams: streamsRead(4, 4) });
+  add('bravo', 'North', { license: license('valid', 10), streams: streamsRead(6, 5) });
   add('charlie', 'South', { license: license('expired', -3) });
   add('delta', 'South', { license: license('invalid') });
   add('echo', 'South', { license: license('missing') });
   add('foxtrot', '', null);
   add('golf', 'North', { license: license('valid', 400), reachability: 'offline', licenseAt: '2025-01-01T00:00:00.000Z' });
   add('hotel', 'North', { license: null, licenseAt: null, error: { kind: 'UnauthorizedError', message: 'Wrong username or password.' } });
-  add('india', 'South', { license: license('valid', null, 16) });
+  add('india', 'South', { license: license('valid', null, 16), streams: streamsRead(8, 6) });
+}
+
+/** Streams as a refresh reads them: `configured`, the first `analyzed` of them analysed. */
+function streamsRead(configured: number, analyzed: number) {
+  const streams = Array.from({ length: configured }, (_, i) => ({ id: i + 1, name: `Camera ${i + 1}`, analyzed: i < analyzed }));
+  return { configured, analyzed, streams };
 }
 
 const names = (rows: readonly { name: string }[]) => rows.map((r) => r.name);
@@ -48,7 +54,7 @@ describe('grid store: filtering', () => {
     await setup(mixedFleet);
     const grid = useGridStore();
     const view = useViewStore();
-    expect(grid.chipCountsInScope).toEqual({ expired: 1, expiring: 1, invalid: 1, missing: 1, valid: 3, unknown: 2, unreachable: 1, auth: 1 });
+    expect(grid.chipCountsInScope).toEqual({ expired: 1, expiring: 1, invalid: 1, missing: 1, valid: 3, unknown: 2, unreachable: 1, auth: 1, streams: 2 });
     view.setSite('North');
     expect(grid.chipCountsInScope).toMatchObject({ valid: 2, expiring: 1, expired: 0, unreachable: 1, auth: 1, unknown: 1 });
     view.setSite(null);
@@ -163,8 +169,28 @@ describe('grid store: sorting', () => {
     const grid = useGridStore();
     const view = useViewStore();
     view.setSort({ column: 'streams', desc: true });
-    expect(names(grid.visibleRows).slice(0, 2)).toEqual(['india', 'alpha']);
+    // By headroom: over the limit (5 of 4), at it (4 of 4), then room (6 of 16); unknown last, by name.
+    expect(names(grid.visibleRows).slice(0, 4)).toEqual(['bravo', 'alpha', 'india', 'charlie']);
     view.setSite('South');
     expect(names(grid.visibleRows)).toEqual(['india', 'charlie', 'delta', 'echo']);
+  });
+
+  it('filters to the servers near or over the stream limit, and shows analysed / allowed in every band', async () => {
+    await setup(mixedFleet);
+    const grid = useGridStore();
+    const view = useViewStore();
+    view.toggleChip('streams');
+    expect(names(grid.visibleRows)).toEqual(['bravo', 'alpha']);
+    const row = (name: string) => grid.rowById.get([...grid.rowById.values()].find((r) => r.name === name)!.id)!;
+    expect([row('alpha'), row('bravo'), row('india'), row('echo'), row('golf')].map((r) => [r.streamsText, r.headroom])).toEqual([
+      ['4 / 4', 'near'],
+      ['5 / 4', 'over'],
+      ['6 / 16', 'ok'],
+      ['unknown', 'unknown'],
+      ['? / 4', 'unknown'],
+    ]);
+    view.toggleChip('streams');
+    view.setText('over the limit');
+    expect(names(grid.visibleRows)).toEqual(['bravo']);
   });
 });

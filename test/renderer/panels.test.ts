@@ -3,6 +3,8 @@ import type { VueWrapper } from '@vue/test-utils';
 import TheOperationPanel from '../../renderer/components/operations/TheOperationPanel.vue';
 import TheSelectionBar from '../../renderer/components/grid/TheSelectionBar.vue';
 import TheFilterBar from '../../renderer/components/grid/TheFilterBar.vue';
+import TheServerPanel from '../../renderer/components/servers/TheServerPanel.vue';
+import { useUiStore } from '../../renderer/stores/ui';
 import { useGridStore } from '../../renderer/stores/grid';
 import { useOperationsStore } from '../../renderer/stores/operations';
 import { useSelectionStore } from '../../renderer/stores/selection';
@@ -60,10 +62,13 @@ describe('TheOperationPanel', () => {
     expect(wrapper.get('h2').text()).toBe('Applied key “Customer A 2026” to 3 of 6 servers · 3 failed');
     const outcomes = wrapper.findAll('.outcome').map((b) => b.text());
     expect(outcomes).toEqual(['3 applied', '2 server unreachable', '1 wrong username or password']);
-    expect(wrapper.findAll('tbody tr').map((r) => r.text())).toEqual([
-      'dServer unreachableUnreachable: what to do.',
-      'eServer unreachableUnreachable: what to do.',
-      'cWrong username or passwordUnauthorizedError: what to do.',
+    // Each failure with its likely cause (common/diagnosis.ts) and what to do.
+    const unreachable = 'Nothing answered at this address: the server is off, its address changed, or this computer is not on its network.';
+    const refused = 'The server requires a login and refused the username or password stored for it (changed on the server, or never stored).';
+    expect(wrapper.findAll('tbody tr').map((r) => r.findAll('td').map((td) => td.text()))).toEqual([
+      ['d', 'Server unreachable', unreachable, 'Unreachable: what to do.'],
+      ['e', 'Server unreachable', unreachable, 'Unreachable: what to do.'],
+      ['c', 'Wrong username or password', refused, 'UnauthorizedError: what to do.'],
     ]);
 
     // A count is a link to those servers in the grid.
@@ -149,5 +154,45 @@ describe('TheFilterBar', () => {
     expect(grid.visibleRows.map((r) => r.name)).toEqual(['node-a']);
     await wrapper.findAll('button').find((b) => b.text().includes('Clear filters'))!.trigger('click');
     expect(grid.visibleRows).toHaveLength(6);
+  });
+});
+
+describe('TheServerPanel', () => {
+  function twoServers(main: FakeMain): void {
+    const streams = [
+      { id: 1, name: 'Gate north', analyzed: true },
+      { id: 2, name: 'Dock', analyzed: false },
+      { id: 3, name: 'Lobby', analyzed: true },
+    ];
+    const over = makeServer({ id: id(1), name: 'cam-over' });
+    const blank = makeServer({ id: id(2), name: 'cam-blank' });
+    main.servers.push(over, blank);
+    main.statuses.push(makeStatus(over.id, { license: license('valid', 100, 1), streams: { configured: 3, analyzed: 2, streams }, streamsAt: new Date().toISOString() }));
+    main.statuses.push(makeStatus(blank.id, { license: { state: 'missing', terms: null }, streams: null, streamsAt: new Date().toISOString() }));
+  }
+
+  it('lists the streams with whether each is analysed, and says what to do about the headroom', async () => {
+    const { pinia } = await setup(twoServers);
+    useUiStore().showPanel(id(1));
+    wrapper = mountWith(TheServerPanel, pinia);
+    await settle();
+    expect(wrapper.findAll('.stream-list li').map((li) => li.text())).toEqual(['Gate northanalysed', 'Docknot analysed', 'Lobbyanalysed']);
+    expect(wrapper.text()).toContain('2 of 3 configured streams are analysed');
+    expect(wrapper.text()).toContain('Streams analysed2 / 1 over the limit');
+    const diagnosis = wrapper.get('.diagnoses li');
+    expect(diagnosis.text()).toContain('Over the stream limit');
+    expect(diagnosis.text()).toContain('Likely cause: It analyses 2 streams and its license allows 1');
+    expect(diagnosis.text()).toContain('Next step: Apply a key for at least 2 streams, or turn analysis off on 1 stream.');
+  });
+
+  it('says the streams are unknown, and why, rather than showing a number', async () => {
+    const { pinia } = await setup(twoServers);
+    useUiStore().showPanel(id(2));
+    wrapper = mountWith(TheServerPanel, pinia);
+    await settle();
+    expect(wrapper.find('.stream-list').exists()).toBe(false);
+    expect(wrapper.text()).toContain('Unknown: the server did not list them');
+    expect(wrapper.text()).toContain('Streams analysedunknown');
+    expect(wrapper.get('.diagnoses li').text()).toContain('No license');
   });
 });

@@ -93,3 +93,22 @@ describe('a halted rollout', () => {
     expect(summarise(summaryOf({ results: [result('a', null)] })).halted).toBeNull();
   });
 });
+
+describe('operation summary: servers that need attention', () => {
+  it('gives a server that answered with a bad license or too many streams its cause and next step', () => {
+    const over = { ...result('over', null), license: license('valid', 100, 4), streams: { configured: 8, analyzed: 6, streams: [] } };
+    const invalid = { ...result('broken', null), license: { state: 'invalid' as const, terms: null } };
+    const soon = { ...result('soon', null), license: license('valid', 5) };
+    const view = summarise(summaryOf({ kind: 'refresh', results: [result('fine', null), over, invalid, soon] }), 30);
+    expect(view.failures).toEqual([]);
+    expect(view.attention.map((n) => [n.name, n.title, n.tone])).toEqual([
+      ['broken', 'License invalid', 'bad'],
+      ['over', 'Over the stream limit', 'bad'],
+      ['soon', 'License expiring', 'warn'],
+    ]);
+    expect(view.attention[1]).toMatchObject({
+      cause: expect.stringContaining('It analyses 6 streams and its license allows 4'),
+      next: 'Apply a key for at least 6 streams, or turn analysis off on 2 streams.',
+    });
+  });
+});

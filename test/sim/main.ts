@@ -8,12 +8,14 @@ import { loadTestCert } from './tls';
 const USAGE = `Usage:
   npm run -s sim -- --port P [--count N] [--host 127.X.Y.Z] [--auth USER:PASS] [--latency-ms MS]
                     [--state missing|valid|expired|invalid] [--fault INDEX=KIND]... [--tls]
+                    [--streams TOTAL:ANALYZED]
       Serve N (default 1) simulated BrainFrame servers on 127.0.0.1 (or --host, any loopback
       address, as a target for \`bf-license discover\`) ports P..P+N-1. Prints each
       server's URL on its own line, then "ready"; stops cleanly on SIGINT or SIGTERM.
       --fault gives server INDEX (0-based) a fault; repeat it for more servers. Kinds:
       ${FAULTS.join(', ')}.
       --tls serves HTTPS with test/fixtures/tls/localhost-cert.pem.
+      --streams gives every server TOTAL configured streams, the first ANALYZED of them analysed.
 
   npm run -s sim -- keygen [--max-streams N] [--expires YYYY-MM-DD | --perpetual] [--online-checkin]
                     [--journal-days D] [--expired] [--corrupt] [--padding BYTES]
@@ -98,6 +100,7 @@ async function serve(args: string[]): Promise<number> {
     state: { type: 'string' },
     fault: { type: 'string', multiple: true },
     tls: { type: 'boolean' },
+    streams: { type: 'string' },
   });
   const basePort = wholeNumber('--port', values.port, 1);
   if (basePort === undefined) throw new UsageError('--port is required (for example --port 8000)');
@@ -120,6 +123,11 @@ async function serve(args: string[]): Promise<number> {
   if (state !== undefined) {
     if (!STATES.includes(state as LicenseState)) throw new UsageError(`--state needs one of ${STATES.join(', ')}, not "${state}"`);
     shared.state = state as LicenseState;
+  }
+  if (values.streams !== undefined) {
+    const m = /^(\d+):(\d+)$/.exec(values.streams);
+    if (!m || Number(m[2]) > Number(m[1])) throw new UsageError(`--streams needs TOTAL:ANALYZED with ANALYZED at most TOTAL, for example 8:6, not "${values.streams}"`);
+    shared.streams = { total: Number(m[1]), analyzed: Number(m[2]) };
   }
   if (values.tls === true) {
     const { cert, key } = loadTestCert('localhost');

@@ -8,7 +8,7 @@
 import { h, type VNode, type VNodeArrayChildren } from 'vue';
 import { expiryRung, type ExpiryRung } from '../../model/expiry';
 import type { GridRow } from '../../model/grid-row';
-import { AUTH_FAILED, HEALTH, REACH, type StateLook } from '../../model/states';
+import { AUTH_FAILED, HEADROOM, HEALTH, REACH, type StateLook } from '../../model/states';
 
 export type CellRenderer = (row: GridRow) => VNode;
 
@@ -77,7 +77,24 @@ export const expiryCell: CellRenderer = (row) =>
     { title: row.expiryDate ? `${row.expiryDate} (${row.expiryText}${row.licenseAsOf ? `, ${row.licenseAsOf}` : ''})` : undefined },
   );
 
-export const streamsCell: CellRenderer = (row) => cell(String(row.maxStreams ?? NONE), { class: 'end num' });
+const HEADROOM_TITLE = {
+  ok: 'streams analysed / allowed',
+  near: 'streams analysed / allowed: near the stream limit (90 % or more)',
+  over: 'streams analysed / allowed: over the stream limit',
+  unknown: 'streams analysed / allowed: the streams or the limit are unknown',
+} as const;
+
+/** Analysed / allowed, with a word and an icon when near or over the limit. */
+export const streamsCell: CellRenderer = (row) => {
+  const look = HEADROOM[row.headroom];
+  return cell(
+    [
+      look ? badge(look) : null,
+      h('span', { class: ['num', look ? `tone-${look.tone}` : '', { muted: row.headroom === 'unknown' }] }, row.streamsText),
+    ],
+    { class: { end: true, aged: row.licenseAged }, title: HEADROOM_TITLE[row.headroom] },
+  );
+};
 
 export const checkinCell: CellRenderer = (row) =>
   cell([h('span', { class: { muted: row.onlineCheckin === null } }, row.onlineCheckin === null ? NONE : row.onlineCheckin ? 'yes' : 'no')]);
