@@ -69,6 +69,12 @@ describe('window shortcuts', () => {
     expect(press('K', add('input', { type: 'text' }), { ctrlKey: true, shiftKey: true }).ran).toBe(true);
     expect(ui.dialog).toEqual({ name: 'apply', serverIds: [main.servers[1]!.id], keyId: undefined });
     ui.close();
+    // Ctrl+Shift+F finds servers on the network; Ctrl+F alone goes to the filter, not there.
+    expect(press('F', add('input', { type: 'text' }), { ctrlKey: true, shiftKey: true }).ran).toBe(true);
+    expect(ui.dialog).toEqual({ name: 'find' });
+    ui.close();
+    press('f', undefined, { ctrlKey: true });
+    expect(ui.dialog).toBeNull();
 
     const handled = new KeyboardEvent('keydown', { key: 'Delete', cancelable: true });
     handled.preventDefault();
@@ -84,7 +90,7 @@ describe('window shortcuts', () => {
   });
 
   it('lists every shortcut it handles in the help', () => {
-    expect(WINDOW_KEYS.map((k) => k.keys)).toEqual(['Ctrl+F', 'F5', 'Shift+F5', 'Ctrl+Shift+K', 'Delete', 'Ctrl+Shift+A', 'F6', 'Shift+F6', '? or F1']);
+    expect(WINDOW_KEYS.map((k) => k.keys)).toEqual(['Ctrl+F', 'Ctrl+Shift+F', 'F5', 'Shift+F5', 'Ctrl+Shift+K', 'Delete', 'Ctrl+Shift+A', 'F6', 'Shift+F6', '? or F1']);
   });
 });
 
