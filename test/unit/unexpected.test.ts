@@ -73,7 +73,13 @@ describe('a status cache that cannot be saved', () => {
 
   it('reports a failed batched save, which no caller waits for', async () => {
     const cache = await unsavableCache();
-    cache.record('a', { error: { kind: 'Unreachable', message: 'Server unreachable.' } });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      cache.record('a', { error: { kind: 'Unreachable', message: 'Server unreachable.' } });
+      await vi.advanceTimersByTimeAsync(5000); // the save that the timer starts, at most 5 s after a change
+    } finally {
+      vi.useRealTimers();
+    }
     await vi.waitFor(() => expect(reported.map((r) => r.reason)).toEqual(['saving the status cache']), { timeout: 5000 });
     cache.dispose();
   });
