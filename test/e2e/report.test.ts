@@ -43,10 +43,10 @@ describe('overview and report', () => {
     app = await launchApp({
       seed: async (core) => {
         const seeded = await seedFleet(core, [
-          { name: 'cam-valid', site: 'North', options: { terms: { expiration_date: utcDateFromToday(120), max_streams: 8 } } },
+          { name: 'cam-valid', site: 'North', options: { terms: { expiration_date: utcDateFromToday(120), max_streams: 8 }, streams: { total: 8, analyzed: 7 } } },
           { name: 'cam-soon', site: 'North', options: { terms: { expiration_date: utcDateFromToday(6), max_streams: 4 } } },
           { name: 'cam-jan', site: 'North', options: { terms: { expiration_date: utcDateFromToday(50), max_streams: 4 } } },
-          { name: 'cam-perpetual', site: 'South', options: { terms: { expiration_date: null, max_streams: 16 } } },
+          { name: 'cam-perpetual', site: 'South', options: { terms: { expiration_date: null, max_streams: 16 }, streams: { total: 3, analyzed: 2 } } },
           { name: 'cam-expired', site: 'South', options: { state: 'expired' } },
           { name: 'cam-empty', site: 'South', options: { state: 'missing' } },
           { name: 'cam-down', site: 'East', options: { fault: 'refuse' } },
@@ -71,7 +71,8 @@ describe('overview and report', () => {
     expect(await count('health-counts', 'missing')).toBe(1);
     expect(await count('health-counts', 'unknown')).toBe(1);
     expect(await count('reach-counts', 'offline')).toBe(1);
-    expect((await overview.getByTestId('streams').textContent())?.trim()).toBe('Analysed streams: not read');
+    // Streams are read with the license (the setting's default): 7 + 2 analysed, against 8 + 4 + 4 + 16 licensed.
+    expect((await overview.getByTestId('streams').textContent())?.replace(/\s+/g, ' ').trim()).toBe('9 analysed of 32 licensed, on the 4 servers whose streams were read');
     expect(await overview.getByRole('img').getAttribute('aria-label')).toMatch(/^Licenses expiring per month over the next 12 months: .+\. Already expired: 1\.$/);
     expect(await overview.getByTestId('needs-action').getByRole('button').allTextContents()).toEqual(['cam-expired', 'cam-empty', 'cam-soon', 'cam-down']);
     await app.screenshot('overview-light');
