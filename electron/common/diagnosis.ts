@@ -54,6 +54,9 @@ const CAUSES: Partial<Record<ErrorKind, string>> = {
   LicenseRequiredError: 'The server holds no valid license, so it refuses everything but the license and version.',
   KeychainUnavailable: "This computer's keychain could not be opened, so the server's credentials could not be read: the server was not asked.",
   CredentialsMissing: "The server's credentials are not in this computer's keychain: the server was not asked.",
+  StreamLimitBelowUse: 'The server analyses more streams than the key allows: applying it would stop analysis on the streams beyond its limit.',
+  ShortensExpiry: 'The server holds a valid license that lasts longer than this key: applying it would shorten its license.',
+  Halted: 'A canary of this rollout did not end with a valid license, so the rollout stopped before this server.',
 };
 
 /** The failure's diagnosis: a cause, and the advice as next step. */

@@ -218,7 +218,7 @@ export function beyondSummary(kind: ErrorKind, message: string): string {
   const head = errorSummary(kind);
   if (!message.startsWith(head)) return message;
   const rest = message.slice(head.length).replace(/^[\s:.]+/, '');
-  return rest ? rest.charAt(0).toUpperCase() + rest.slice(1) : '';
+  return rest; // as written: it may start with a server's name, which keeps its case
 }
 
 /** What to do about a known kind (the advice its messages end with); null for a title the product does not know. */

@@ -8,6 +8,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { closeBrowser, launchApp, type E2eApp } from './harness';
 import { seedFleet, type SeededServer } from './fixtures';
 import { FleetPage } from './fleet-page';
+import { expectAccessible } from './accessibility';
 import type { Fleet } from '../sim/fleet';
 import type { FleetCore } from '../../electron/core/fleet-core';
 import { mintKey, utcDateFromToday } from '../sim/keys';
@@ -79,6 +80,7 @@ describe('staged apply in the browser', () => {
     expect((await dialog.textContent()) ?? '').toContain('1 server will not get the key');
     await dialog.getByRole('checkbox', { name: /I understand/ }).check();
     await app!.screenshot('apply-preview-guards');
+    await expectAccessible(app!.page, 'apply preview with guards', { within: 'dialog[open]' });
 
     await dialog.getByRole('button', { name: 'Apply “Acme four” to 3 servers' }).click();
     const heading = await ui.waitForSummary();
@@ -117,6 +119,7 @@ describe('staged apply in the browser', () => {
     expect(summary).toContain('2 not contacted (rollout halted)');
     expect(summary).toContain('Retry failed (3)');
     await app!.screenshot('rollout-halted');
+    await expectAccessible(app!.page, 'summary of a halted rollout');
     expect(sim('site-a-02').requests).toEqual([]);
     expect(sim('site-a-03').requests).toEqual([]);
   });

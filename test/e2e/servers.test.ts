@@ -262,11 +262,11 @@ describe('servers in the browser', () => {
     expect(app.savedFiles).toHaveLength(1);
     expect(app.savedFiles[0]).toMatch(/brainframe-licenses-\d{4}-\d{2}-\d{2}\.csv$/);
     const lines = (await readFile(app.savedFiles[0]!, 'utf8')).split('\r\n').filter(Boolean);
-    expect(lines[0]).toBe('Name,Site,Address,Reachability,License,License as of,Expires,Expiry,Max streams,Online check-in,Last checked');
+    expect(lines[0]).toBe('Name,Site,Address,Reachability,License,License as of,Expires,Expiry,Max streams,Analysed streams,Configured streams,Stream headroom,Online check-in,Last checked');
     expect(lines).toHaveLength(4);
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['Capybara', 'Aardvark', "'=SUM(A1:A9)"]);
-    expect(lines[2]).toMatch(/^Aardvark,Zoo,http:\/\/10\.0\.0\.1,online,valid,\d{4}-\d{2}-\d{2}T[\d:.]+Z,\d{4}-\d{2}-\d{2},in 100 days,4,no,\d{4}-\d{2}-\d{2}T/);
-    expect(lines[1]).toMatch(/^Capybara,Zoo,http:\/\/10\.0\.0\.3,offline,unknown,,,unknown,,,\d{4}-/);
+    expect(lines[2]).toMatch(/^Aardvark,Zoo,http:\/\/10\.0\.0\.1,online,valid,\d{4}-\d{2}-\d{2}T[\d:.]+Z,\d{4}-\d{2}-\d{2},in 100 days,4,([^,]*),([^,]*),([^,]*),no,\d{4}-\d{2}-\d{2}T/);
+    expect(lines[1]).toMatch(/^Capybara,Zoo,http:\/\/10\.0\.0\.3,offline,unknown,,,unknown,,([^,]*),([^,]*),([^,]*),,\d{4}-/);
 
     // "Selected only" exports the selected rows the filter shows.
     await ui.check('Aardvark');
