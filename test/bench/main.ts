@@ -86,6 +86,8 @@ async function sideBySide(name: string, ours: () => Promise<number>, anchor: () 
 }
 
 const LICENSE: AnchorRequest = { path: '/api/license' };
+/** The requests the anchor sends too (streams are measured on and off in their own section). */
+const LICENSE_ONLY = { concurrency: CONCURRENCY, streams: false } as const;
 const VERSION: AnchorRequest = { path: '/api/version' };
 
 async function refreshBenchmarks(): Promise<void> {
@@ -95,27 +97,27 @@ async function refreshBenchmarks(): Promise<void> {
   try {
     await withCore(async (core) => {
       const ids = await register(core, sim.urls);
-      await core.refresh(ids, { concurrency: CONCURRENCY }).done; // versions known, as on a steady fleet
+      await core.refresh(ids, LICENSE_ONLY).done; // versions known, as on a steady fleet
       await sideBySide(
-        `refresh ${count} servers at ${LATENCY_MS} ms, concurrency ${CONCURRENCY}, steady (license; version known)`,
-        () => timed(() => core.refresh(ids, { concurrency: CONCURRENCY }).done),
+        `refresh ${count} servers at ${LATENCY_MS} ms, concurrency ${CONCURRENCY}, steady (license; version known; streams off)`,
+        () => timed(() => core.refresh(ids, LICENSE_ONLY).done),
         () => barePool(sim.urls, CONCURRENCY, LICENSE),
         1.05,
       );
     });
     // A first refresh knows no version: license and version are read together, in parallel.
     await sideBySide(
-      `refresh ${count} servers at ${LATENCY_MS} ms, concurrency ${CONCURRENCY}, first (license + version)`,
+      `refresh ${count} servers at ${LATENCY_MS} ms, concurrency ${CONCURRENCY}, first (license + version; streams off)`,
       () => withCore(async (core) => {
         const ids = await register(core, sim.urls);
-        return timed(() => core.refresh(ids, { concurrency: CONCURRENCY }).done);
+        return timed(() => core.refresh(ids, LICENSE_ONLY).done);
       }),
       () => barePool(sim.urls, CONCURRENCY, LICENSE, VERSION),
       1.05,
     );
     await withCore(async (core) => {
       const ids = await register(core, sim.urls);
-      const warm = await timed(() => core.refresh(ids, { concurrency: CONCURRENCY }).done);
+      const warm = await timed(() => core.refresh(ids, LICENSE_ONLY).done);
       // How a script with BrainFrame's own client works: one server after another.
       const sequential = await timed(async () => {
         for (const url of sim.urls) await new BrainFrameClient({ baseUrl: url }).getLicense();
@@ -132,8 +134,8 @@ async function refreshBenchmarks(): Promise<void> {
   try {
     await withCore(async (core) => {
       const ids = await register(core, deadSim.urls);
-      await core.refresh(ids, { concurrency: CONCURRENCY, timeoutMs }).done; // versions known, as on a steady fleet
-      const ms = await median(3, () => timed(() => core.refresh(ids, { concurrency: CONCURRENCY, timeoutMs }).done));
+      await core.refresh(ids, { ...LICENSE_ONLY, timeoutMs }).done; // versions known, as on a steady fleet
+      const ms = await median(3, () => timed(() => core.refresh(ids, { ...LICENSE_ONLY, timeoutMs }).done));
       ratioFigure(`refresh ${count} servers, 10% accept and never answer, timeout ${timeoutMs / 1000} s (median of 3)`, ms, ideal + timeoutMs, 1.05, 'ideal + one timeout');
     });
   } finally {
@@ -186,16 +188,26 @@ async function applyBenchmark(): Promise<void> {
     await withCore(async (core) => {
       const ids = await register(core, sim.urls);
       const text = mintKey({ maxStreams: 8 });
-      const key = await core.vault.addText(text, 'bench key');
       let ok = 0;
+      let round = 0;
+      // A key no server has reported on yet: one PUT per server, the anchor's very request.
+      const freshKey = async () => (await core.vault.addText(mintKey({ maxStreams: 8, padding: ++round }), `bench key ${round}`)).id;
       await sideBySide(
-        `apply one key to ${count} servers at ${LATENCY_MS} ms, concurrency ${CONCURRENCY}`,
-        () => timed(async () => {
-          ok = (await core.apply(key.id, ids, { concurrency: CONCURRENCY }).done).counts.ok;
-        }),
+        `apply a new key to ${count} servers at ${LATENCY_MS} ms, concurrency ${CONCURRENCY} (terms not known yet: no guard reads)`,
+        async () => {
+          const keyId = await freshKey();
+          return timed(async () => {
+            ok = (await core.apply(keyId, ids, { concurrency: CONCURRENCY }).done).counts.ok;
+          });
+        },
         () => barePool(sim.urls, CONCURRENCY, { method: 'PUT', path: '/api/license', body: text, headers: { 'Content-Type': 'application/base64' } }),
         1.05,
       );
+      // Once the key's terms are known, each server's license and streams are read before its PUT (the guards).
+      const known = await freshKey();
+      await core.apply(known, ids.slice(0, 1), { concurrency: CONCURRENCY }).done;
+      const guarded = await timed(() => core.apply(known, ids, { concurrency: CONCURRENCY }).done);
+      record(`the same key again, its terms known: guards read license and streams before each PUT`, `${(guarded / 1000).toFixed(2)} s (two round trips a server: ideal ${((2 * Math.ceil(count / CONCURRENCY) * LATENCY_MS) / 1000).toFixed(2)} s)`);
       if (ok !== count) throw new Error(`apply: only ${ok} of ${count} applied`);
     });
   } finally {

@@ -79,12 +79,12 @@ export async function measureRendererRefresh(record: Record, urls: readonly stri
     const listening = handlers.onEvent(({ channel }) => {
       if (channel === 'fleet.done') doneAt = Date.now();
     });
-    // Count what arrives and watch the frames, from inside the page.
-    await page.evaluate(() => {
-      const w = window as unknown as { __bfEmit: (c: string, p: unknown) => void; __bench: { messages: number; events: number; longest: number; paintedAt: number; first: number; last: number } };
-      const bench = (w.__bench = { messages: 0, events: 0, longest: 0, paintedAt: 0, first: 0, last: 0 });
-      const emit = w.__bfEmit;
-      w.__bfEmit = (channel, payload) => {
+    // Count what arrives and watch the frames, from inside the page. A string, not a function: the
+    // bench runs through tsx, whose helpers (__name) do not exist in the page.
+    await page.evaluate(`(() => {
+      const bench = (window.__bench = { messages: 0, events: 0, longest: 0, paintedAt: 0, first: 0, last: 0 });
+      const emit = window.__bfEmit;
+      window.__bfEmit = (channel, payload) => {
         if (channel === 'fleet.progress') {
           bench.messages++;
           bench.events += Array.isArray(payload) ? payload.length : 1;
@@ -95,13 +95,13 @@ export async function measureRendererRefresh(record: Record, urls: readonly stri
         if (channel === 'fleet.done') requestAnimationFrame(() => requestAnimationFrame(() => (bench.paintedAt = Date.now())));
       };
       let previous = performance.now();
-      const frame = (now: number) => {
+      const frame = (now) => {
         bench.longest = Math.max(bench.longest, now - previous);
         previous = now;
         if (!bench.paintedAt) requestAnimationFrame(frame);
       };
       requestAnimationFrame(frame);
-    });
+    })()`);
     await page.getByRole('button', { name: /^Refresh all/ }).click();
     await page.waitForFunction(() => (window as unknown as { __bench: { paintedAt: number } }).__bench.paintedAt > 0, null, { timeout: 120_000 });
     const bench = await page.evaluate(() => (window as unknown as { __bench: { messages: number; events: number; longest: number; paintedAt: number; first: number; last: number } }).__bench);
