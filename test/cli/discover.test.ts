@@ -140,7 +140,7 @@ describe('bf-license discover', () => {
   });
 
   it.each([
-    [['10.0.0.0/8'], /more than 65,536 addresses in all\. Narrow the scan/],
+    [['127.0.0.0/8'], /more than 65,536 addresses in all\. Narrow the scan/],
     [['127.0.0.1', '--ports', '0-10'], /ports are 1-65535/],
     [['127.0.0.1', '--site', 'north'], /--site, --username and --password-stdin go with --add/],
   ])('refuses %j with exit 2 and what to do, before probing anything', async (args, message) => {
