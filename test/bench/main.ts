@@ -15,7 +15,7 @@ import { tempDir, testKeychain } from '../helpers/keyring';
 import { startSimProcess } from './sim-process';
 import { parseTargets } from '../../electron/common/discovery';
 import { startSimServer, type SimServer } from '../sim/server';
-import { measureRenderer, measureRendererRefresh } from './renderer';
+import { measureRenderer, measureRendererRefresh, middle } from './renderer';
 import { barePool, type AnchorRequest } from './anchor';
 
 interface Figure {
@@ -65,7 +65,7 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
 async function median(runs: number, run: () => Promise<number>): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) times.push(await run());
-  return times.sort((a, b) => a - b)[times.length >> 1]!;
+  return middle(times);
 }
 
 /**
@@ -79,8 +79,7 @@ async function sideBySide(name: string, ours: () => Promise<number>, anchor: () 
     anchorTimes.push(await anchor());
     oursTimes.push(await ours());
   }
-  const mid = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!;
-  const [o, a] = [mid(oursTimes), mid(anchorTimes)];
+  const [o, a] = [middle(oursTimes), middle(anchorTimes)];
   const ratio = o / a;
   record(name, `${(o / 1000).toFixed(2)} s vs bare Node pool ${(a / 1000).toFixed(2)} s = ${ratio.toFixed(3)} ×`, `≤ ${limit.toFixed(2)} × the pool`, ratio <= limit ? 'meets' : 'misses');
 }
@@ -326,7 +325,7 @@ async function startupBenchmarks(): Promise<void> {
       if (core!.registry.list().length !== count || core!.status.all().length !== count) throw new Error('the registry did not load whole');
       core!.dispose();
     }
-    const median = times.sort((a, b) => a - b)[2]!;
+    const median = middle(times);
     record(`load a registry of ${count} servers with their status cache (median of 5)`, `${median.toFixed(0)} ms`, '< 100 ms', median < 100 ? 'meets' : 'misses');
   } finally {
     await dir.remove();
