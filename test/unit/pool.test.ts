@@ -145,4 +145,14 @@ describe('RecentLatency', () => {
     for (let i = 0; i < 16; i++) latency.add(10); // the old samples roll out
     expect(latency.median()).toBe(10);
   });
+
+  it('sorts again only after a few new answers, and then follows them', () => {
+    const latency = new RecentLatency(16);
+    for (let i = 0; i < 16; i++) latency.add(10);
+    expect(latency.median()).toBe(10);
+    for (let i = 0; i < 7; i++) latency.add(500);
+    expect(latency.median()).toBe(10); // 7 slow answers of 16: the median is still fast anyway
+    for (let i = 0; i < 2; i++) latency.add(500);
+    expect(latency.median()).toBe(500); // 9 of 16 now, and 9 new answers since the last sort
+  });
 });

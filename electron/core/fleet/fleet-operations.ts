@@ -131,20 +131,25 @@ export class Operation implements Disposable {
     this.progress.fire({ type: 'started', operationId: this.id, serverId, counts: { ...this.counts } });
   }
 
-  /** Results waiting for their history line to be written before they are reported. */
+  /** Results still being recorded (status, history line) before they are reported. */
   private readonly finishing = new Set<Promise<void>>();
 
   /**
-   * @internal Reports `result` once `recorded` settles: the server's pool slot goes to the next
-   * server at once, while the result still reaches listeners only after its history line.
+   * @internal Records and reports one server's result on the event loop's next turn: every answer
+   * that arrived meanwhile first gives its pool slot to the next server, so the bookkeeping (status,
+   * history, progress) runs while requests are out, not between an answer and the next request.
+   * Reports run in the order they were handed in.
    */
-  finishAfter(recorded: Promise<unknown>, result: ServerResult): void {
-    const reported = recorded.then(() => this.finished(result, true));
+  report(record: () => Promise<void>): Promise<void> {
+    const reported = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(record)
+      .catch((err) => onUnexpectedError('reporting a server result', err));
     this.finishing.add(reported);
     void reported.finally(() => this.finishing.delete(reported));
+    return reported;
   }
 
-  /** @internal Waits until every result handed to finishAfter has been reported. */
+  /** @internal Waits until every result handed to report has been reported. */
   async settled(): Promise<void> {
     while (this.finishing.size > 0) await Promise.all([...this.finishing]);
   }
@@ -174,6 +179,16 @@ export class Operation implements Disposable {
   }
 }
 
+/** A server's client and what it was made for: a new one when any of these changes. */
+interface KeptClient {
+  url: string;
+  tlsFingerprint: string | null;
+  username: string | null;
+  password: string | null;
+  timeoutMs: number;
+  client: BrainFrameClient;
+}
+
 /**
  * Refresh and apply across many servers at once: a bounded number in flight, one deadline per
  * request, cancellation, per-server progress. A slow or dead server costs only its own timeout.
@@ -186,7 +201,7 @@ export class FleetOperations implements Disposable {
    * One client per server, kept across operations, so its session cookie is used again as
    * BrainFrame's own clients do: Basic once, then the cookie, one re-login when it expires.
    */
-  private readonly clients = new Map<string, { key: string; client: BrainFrameClient }>();
+  private readonly clients = new Map<string, KeptClient>();
   private readonly running = new Set<Operation>();
 
   constructor(private readonly deps: FleetDeps) {}
@@ -318,7 +333,11 @@ export class FleetOperations implements Disposable {
     const op = new Operation(kind, unique, key, async (op, signal) => {
       const run = async (stage: readonly FleetTarget[], work: Work) => {
         const started = await runPooled(stage, { concurrency, maxInFlight: concurrency * MAX_PARKED_FACTOR, parkAfterMs, signal }, async (target) => {
-          const answeredIn = await this.serverQueues.queue(target.id, () => this.runOne(op, target, signal, timeoutMs, work));
+          // The pool slot is free once the server has answered; the server itself stays this
+          // operation's until its result is reported (see Operation.report).
+          const answeredIn = await new Promise<number | null>((answered) => {
+            void this.serverQueues.queue(target.id, () => this.runOne(op, target, signal, timeoutMs, work, answered)).finally(() => answered(null));
+          });
           if (answeredIn !== null) latency.add(answeredIn);
         });
         // Servers never reached because of a cancel still get a result, so the summary is complete.
@@ -343,55 +362,66 @@ export class FleetOperations implements Disposable {
     signal: AbortSignal,
     timeoutMs: number,
     work: Work,
-  ): Promise<number | null> {
+    answered: (ms: number | null) => void,
+  ): Promise<void> {
     if (signal.aborted) {
       op.finished(this.result(target, null, null, BrainFrameError.of('Cancelled').toInfo(), null), false);
-      return null;
+      return;
     }
     const startedAt = new Date().toISOString();
     const began = performance.now();
     let answeredIn: number | null = null;
     op.started(target.id);
-    let result: ServerResult;
+    // What the answer means for this server's status and result: worked out by op.report, after
+    // this server's pool slot has sent the next request.
+    let settle: () => ServerResult;
     try {
       const client = this.clientFor(target, await this.deps.credentials(target.id), timeoutMs);
       const { license, version, streams, guards = [] } = await work(client, signal, target);
       answeredIn = performance.now() - began;
-      const status = this.deps.cache.record(target.id, { license, ...(version ? { version } : {}), ...(streams !== undefined ? { streams } : {}) });
-      result = this.result(target, license, status.version, null, startedAt, guards);
-      if (streams !== undefined) result.streams = streams;
+      settle = () => {
+        const status = this.deps.cache.record(target.id, { license, ...(version ? { version } : {}), ...(streams !== undefined ? { streams } : {}) });
+        const result = this.result(target, license, status.version, null, startedAt, guards);
+        if (streams !== undefined) result.streams = streams;
+        return result;
+      };
     } catch (err) {
       if (err instanceof GuardRefusal) {
         // The server answered with its license; only this key was held back.
         answeredIn = performance.now() - began;
-        const status = this.deps.cache.record(target.id, { license: err.license });
-        result = this.result(target, err.license, status.version, err.toInfo(), startedAt, err.guards);
+        settle = () => {
+          const status = this.deps.cache.record(target.id, { license: err.license });
+          return this.result(target, err.license, status.version, err.toInfo(), startedAt, err.guards);
+        };
       } else {
         const error = toErrorInfo(err);
-        const status = this.deps.cache.record(target.id, { error });
         // Only an answer tells the fleet's pace: not a timeout, nor a keychain that failed before any request.
         if (serverAnswered(error.kind)) answeredIn = performance.now() - began;
-        // After a failed apply the server still holds its previous license: report that.
-        result = this.result(target, status.license, status.version, error, startedAt);
+        settle = () => {
+          const status = this.deps.cache.record(target.id, { error });
+          // After a failed apply the server still holds its previous license: report that.
+          return this.result(target, status.license, status.version, error, startedAt);
+        };
       }
     }
-    if (op.kind === 'apply' && op.key) {
-      // The history line is queued now, in order; the write runs while this server's slot already
-      // serves the next one (waiting for it here would hold every answer up by a disk write).
-      const recorded = this.deps.audit
-        .append({
-          action: 'license.apply',
-          server: { id: target.id, name: target.name, url: target.url },
-          key: { id: op.key.id, label: op.key.label, fingerprint: op.key.fingerprint },
-          outcome: { ok: result.ok, state: result.ok ? (result.license?.state ?? null) : null, error: result.error },
-        })
-        // A full disk must not turn a done apply into a failure; the result still reports it.
-        .catch((err) => onUnexpectedError('recording a license apply in the history', err));
-      op.finishAfter(recorded, result);
-    } else {
+    answered(answeredIn);
+    const key = op.kind === 'apply' ? op.key : null;
+    await op.report(async () => {
+      const result = settle();
+      if (key) {
+        // An apply's result is reported after its history line (in order: reports run in turn).
+        await this.deps.audit
+          .append({
+            action: 'license.apply',
+            server: { id: target.id, name: target.name, url: target.url },
+            key: { id: key.id, label: key.label, fingerprint: key.fingerprint },
+            outcome: { ok: result.ok, state: result.ok ? (result.license?.state ?? null) : null, error: result.error },
+          })
+          // A full disk must not turn a done apply into a failure; the result still reports it.
+          .catch((err) => onUnexpectedError('recording a license apply in the history', err));
+      }
       op.finished(result, true);
-    }
-    return answeredIn;
+    });
   }
 
   private result(target: FleetTarget, license: LicenseInfo | null, version: string | null, error: ErrorInfo | null, startedAt: string | null, guards: GuardCheck[] = []): ServerResult {
@@ -412,11 +442,19 @@ export class FleetOperations implements Disposable {
 
   /** The server's kept client, or a new one when its address, pin, credentials or timeout changed. */
   private clientFor(target: FleetTarget, credentials: Credentials | null, timeoutMs: number): BrainFrameClient {
-    const key = JSON.stringify([target.url, target.tlsFingerprint, credentials?.username ?? null, credentials?.password ?? null, timeoutMs]);
     const kept = this.clients.get(target.id);
-    if (kept?.key === key) return kept.client;
+    if (
+      kept &&
+      kept.url === target.url &&
+      kept.tlsFingerprint === target.tlsFingerprint &&
+      kept.username === (credentials?.username ?? null) &&
+      kept.password === (credentials?.password ?? null) &&
+      kept.timeoutMs === timeoutMs
+    ) {
+      return kept.client;
+    }
     const client = new BrainFrameClient({ baseUrl: target.url, credentials, timeoutMs, tlsFingerprint: target.tlsFingerprint });
-    this.clients.set(target.id, { key, client });
+    this.clients.set(target.id, { url: target.url, tlsFingerprint: target.tlsFingerprint, username: credentials?.username ?? null, password: credentials?.password ?? null, timeoutMs, client });
     return client;
   }
 }

@@ -49,22 +49,32 @@ export function runPooled<T>(
   });
 }
 
-/** The median of the last few answer times: what "slower than usual" means for this fleet. */
+/**
+ * The median of the last few answer times: what "slower than usual" means for this fleet. Asked
+ * before every request, so it is sorted again only after a few new answers, not on every one.
+ */
 export class RecentLatency {
   private readonly samples: number[] = [];
   private at = 0;
+  private known: number | null = null;
+  private added = 0;
 
   constructor(private readonly size = 64) {}
 
   add(ms: number): void {
     if (this.samples.length < this.size) this.samples.push(ms);
     else this.samples[this.at++ % this.size] = ms;
+    this.added++;
   }
 
   /** Null until enough answers have been seen to judge. */
   median(): number | null {
     if (this.samples.length < 8) return null;
-    const sorted = [...this.samples].sort((a, b) => a - b);
-    return sorted[sorted.length >> 1]!;
+    if (this.known === null || this.added >= 8) {
+      const sorted = [...this.samples].sort((a, b) => a - b);
+      this.known = sorted[sorted.length >> 1]!;
+      this.added = 0;
+    }
+    return this.known;
   }
 }
