@@ -64,7 +64,7 @@ function refuse(file: string, why: string): AppError {
 }
 
 /** One report JSON file, checked; refused with what to do when it is not one. */
-export async function readReportFile(file: string): Promise<MergeSource> {
+async function readReportFile(file: string): Promise<MergeSource> {
   let size: number;
   try {
     const info = await stat(file);
