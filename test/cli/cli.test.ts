@@ -498,6 +498,7 @@ describe('a mixed fleet', () => {
     }
     const results = byName(report);
     expect(results.good).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       name: 'good',
       url: good.url,
       site: 'north',
