@@ -67,6 +67,14 @@ function dataSource(report: FleetReport): string {
   return `${report.fresh ? 'Read from the servers for this report' : 'Last known status, not read again for this report'}: ${span}${never}.`;
 }
 
+/** A merged report's sources, each with when it was made and how long before this report: "site north (4 servers), made …". */
+function sourcesLine(report: FleetReport): string | null {
+  if (!report.sources) return null;
+  const now = Date.parse(report.generatedAt);
+  const each = report.sources.map((s) => `${s.scope} (${plural(s.servers, 'server')}), made ${localTime(s.generatedAt)} (${relativeTime(s.generatedAt, now)})`);
+  return `Merged from ${plural(report.sources.length, 'report')}: ${each.join('; ')}. Each server's figures are as its site's report read them.`;
+}
+
 /** The summary's stream line: "12 of 40 licensed streams analysed (on 5 servers read)", or "not read". */
 function streamCapacity(summary: ReportSummary): string {
   const licensed = `${count(summary.licensedStreams)} licensed`;
@@ -175,6 +183,7 @@ function sitesHtml(report: FleetReport): string {
 /** The report as one self-contained HTML page: no script, no external resource; prints on A4 and Letter. */
 export function reportHtml(report: FleetReport): string {
   const title = `License report: ${report.scope}`;
+  const sources = sourcesLine(report);
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -185,7 +194,7 @@ export function reportHtml(report: FleetReport): string {
 <body>
 <header><h1>${e(title)}</h1>
 <p class="meta">Made ${e(localTime(report.generatedAt))} (${e(report.generatedAt)}). Expiring means ${e(plural(report.warningDays, 'day'))} or fewer left.</p>
-<p class="meta" id="data-source">${e(dataSource(report))}</p></header>
+<p class="meta" id="data-source">${e(dataSource(report))}</p>${sources === null ? '' : `\n<p class="meta" id="sources">${e(sources)}</p>`}</header>
 <main>
 ${summaryHtml(report)}
 ${needsActionHtml(report)}
@@ -244,7 +253,7 @@ export function reportCsv(report: FleetReport): string {
       s.lastApplied ? `${s.lastApplied.time}${s.lastApplied.ok ? '' : ' (failed)'}` : '',
       s.lastApplied?.keyLabel ?? '',
       s.action ?? '',
-      report.generatedAt,
+      s.madeAt ?? report.generatedAt,
     ]),
   );
   return toCsv([REPORT_CSV_HEADER, ...rows]);

@@ -7,8 +7,8 @@
  */
 import { errorSummary } from './errors';
 import { daysUntil, licenseHealth, type LicenseHealth } from './license-health';
-import type { LicenseState } from './license';
-import { isoDay } from './format';
+import type { LicenseInfo, LicenseState } from './license';
+import { isoDay, plural } from './format';
 import type { Reachability, Server, ServerStatus } from './types';
 
 /** Streams as a server reported them with its license (issue #13); null or absent: not read. */
@@ -81,6 +81,8 @@ export interface ReportServer {
   action: string | null;
   /** Lower sorts first in "needs action". */
   urgency: number;
+  /** In a merged report: when the site's report this row came from was made. Absent otherwise. */
+  madeAt?: string;
 }
 
 export interface ReportSite {
@@ -132,6 +134,18 @@ export interface FleetReport {
   sites: ReportSite[];
   /** The servers that need something done, most urgent first. */
   needsAction: ReportServer[];
+  /** In a merged report (`report --from`): the reports it was made from, in the order given. */
+  sources?: ReportSource[];
+}
+
+/** What a merge reads of each report: its rows and when and how they were made (the rest is computed again). */
+export type MergeSource = Pick<FleetReport, 'generatedAt' | 'scope' | 'warningDays' | 'sites' | 'sources'>;
+
+/** One report a merged report was made from. */
+export interface ReportSource {
+  scope: string;
+  generatedAt: string;
+  servers: number;
 }
 
 export const HEALTH_ORDER: readonly LicenseHealth[] = ['expired', 'invalid', 'missing', 'expiring', 'unknown', 'valid'];
@@ -176,19 +190,25 @@ function actionFor(health: LicenseHealth, reach: ReportReach, daysLeft: number |
   return { action: null, urgency: 9 };
 }
 
+/** What a row's license means on the report's day: its health, days left, and what to do. */
+function judge(license: LicenseInfo | null, reach: ReportReach, problem: string | null, warningDays: number, now: Date) {
+  const health = licenseHealth(license, warningDays, now);
+  const expiryDate = license?.terms?.expiration_date ?? null;
+  const daysLeft = expiryDate ? daysUntil(expiryDate, now) : null;
+  return { health, daysLeft, ...actionFor(health, reach, daysLeft, problem) };
+}
+
 function reportServer(server: Server, status: ServerStatus | undefined, input: ReportInput): ReportServer {
   const license = status?.license ?? null;
   const terms = license?.terms ?? null;
-  const health = licenseHealth(license, input.warningDays, input.now);
   const checkedAt = status?.checkedAt ?? null;
   let reach: ReportReach = !checkedAt || !status ? 'never' : status.reachability;
   if (reach === 'online' && input.staleAfterMs !== null && input.now.getTime() - Date.parse(checkedAt!) > input.staleAfterMs) reach = 'stale';
-  const expiryDate = terms?.expiration_date ?? null;
-  const daysLeft = expiryDate ? daysUntil(expiryDate, input.now) : null;
   const licenseAt = status?.licenseAt ?? null;
   const problem = status?.error ? errorSummary(status.error.kind) : null;
   // The streams as last read with the license (a refresh with streams on), unless given fresher.
   const streams = input.streams?.get(server.id) ?? status?.streams ?? null;
+  const { health, daysLeft, action, urgency } = judge(license, reach, problem, input.warningDays, input.now);
   return {
     id: server.id,
     name: server.name,
@@ -199,8 +219,8 @@ function reportServer(server: Server, status: ServerStatus | undefined, input: R
     health,
     state: license?.state ?? null,
     reach,
-    expiryDate,
-    perpetual: !!terms && !expiryDate,
+    expiryDate: terms?.expiration_date ?? null,
+    perpetual: !!terms && !terms.expiration_date,
     daysLeft,
     maxStreams: terms?.max_streams ?? null,
     streams: streams ? { configured: streams.configured, analyzed: streams.analyzed } : null,
@@ -212,8 +232,19 @@ function reportServer(server: Server, status: ServerStatus | undefined, input: R
     licenseAged: !!license && (reach === 'stale' || licenseAt !== checkedAt),
     lastApplied: input.lastApplied?.get(server.id) ?? null,
     problem,
-    ...actionFor(health, reach, daysLeft, problem),
+    action,
+    urgency,
   };
+}
+
+/** The license a report row was made from (its terms are all in the row), or null when none was read. */
+function rowLicense(s: ReportServer): LicenseInfo | null {
+  if (s.state === null) return null;
+  const terms =
+    s.maxStreams === null
+      ? null
+      : { online_checkin: s.onlineCheckin ?? false, max_streams: s.maxStreams, journal_max_allowed_age: s.journalSeconds ?? 0, expiration_date: s.expiryDate };
+  return { state: s.state, terms };
 }
 
 function emptyCounts<K extends string>(keys: readonly K[]): Record<K, number> {
@@ -268,9 +299,16 @@ function summarise(servers: readonly ReportServer[], now: Date): ReportSummary {
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-/** Builds the report of these servers from their last known status (read afresh when `fresh`). */
-export function buildReport(input: ReportInput): FleetReport {
-  const servers = input.servers.map((server) => reportServer(server, input.statuses.get(server.id), input));
+interface Assembly {
+  now: Date;
+  scope: string;
+  fresh: boolean;
+  warningDays: number;
+  sources?: ReportSource[];
+}
+
+/** The report around its rows: sites, checks, summary and what needs action, all computed from the rows. */
+function assemble(servers: ReportServer[], { now, scope, fresh, warningDays, sources }: Assembly): FleetReport {
   const sites = new Map<string, ReportServer[]>();
   for (const s of [...servers].sort(byName)) {
     const list = sites.get(s.site) ?? [];
@@ -284,18 +322,43 @@ export function buildReport(input: ReportInput): FleetReport {
     .filter((s) => s.action !== null)
     .sort((a, b) => a.urgency - b.urgency || (a.daysLeft ?? Infinity) - (b.daysLeft ?? Infinity) || byName(a, b));
   return {
-    generatedAt: input.now.toISOString(),
-    day: isoDay(input.now),
-    scope: input.scope,
-    fresh: input.fresh,
-    warningDays: input.warningDays,
+    generatedAt: now.toISOString(),
+    day: isoDay(now),
+    scope,
+    fresh,
+    warningDays,
     oldestCheck: checks[0] ?? null,
     newestCheck: checks.at(-1) ?? null,
     neverChecked: servers.length - checks.length,
-    summary: summarise(servers, input.now),
+    summary: summarise(servers, now),
     sites: siteList,
     needsAction,
+    ...(sources && { sources }),
   };
+}
+
+/** Builds the report of these servers from their last known status (read afresh when `fresh`). */
+export function buildReport(input: ReportInput): FleetReport {
+  const servers = input.servers.map((server) => reportServer(server, input.statuses.get(server.id), input));
+  return assemble(servers, input);
+}
+
+/**
+ * One report of the rows of several (each site's `report --format json`, merged at the controller).
+ * Each row keeps what its site read (license, reachability, checks and their times) and when its
+ * report was made (`madeAt`); what depends on the day (health, days left, what to do) is judged
+ * again on the merge's day, with the largest "expiring" threshold among the reports, and the
+ * summary is computed from the merged rows. A merged report is never "fresh": no server was read for it.
+ */
+export function mergeReports(reports: readonly MergeSource[], now: Date): FleetReport {
+  const warningDays = Math.max(...reports.map((r) => r.warningDays));
+  const servers = reports.flatMap((r) =>
+    r.sites.flatMap((site) =>
+      site.servers.map((s): ReportServer => ({ ...s, ...judge(rowLicense(s), s.reach, s.problem, warningDays, now), madeAt: s.madeAt ?? r.generatedAt })),
+    ),
+  );
+  const sources = reports.flatMap((r) => r.sources ?? [{ scope: r.scope, generatedAt: r.generatedAt, servers: r.sites.reduce((n, site) => n + site.servers.length, 0) }]);
+  return assemble(servers, { now, scope: `merged from ${plural(sources.length, 'report')}`, fresh: false, warningDays, sources });
 }
 
 /** The newest application of a key per server, from history entries given newest first. */

@@ -31,8 +31,8 @@ if (!process.env.BF_TEST_KEYRING) {
 const ENV = { ...process.env, [KEYCHAIN_SERVICE_ENV]: `bf-fleet-test-cli-${randomUUID()}` };
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const RESULT_KEYS = ['error', 'name', 'ok', 'site', 'state', 'terms', 'url', 'version'];
-const APPLY_RESULT_KEYS = ['error', 'guards', 'name', 'ok', 'site', 'state', 'terms', 'url', 'version'];
+const RESULT_KEYS = ['error', 'id', 'name', 'ok', 'site', 'state', 'terms', 'url', 'version'];
+const APPLY_RESULT_KEYS = ['error', 'guards', 'id', 'name', 'ok', 'site', 'state', 'terms', 'url', 'version'];
 const TERMS_KEYS = ['expiration_date', 'journal_max_allowed_age', 'max_streams', 'online_checkin'];
 
 interface Run {
@@ -498,6 +498,7 @@ describe('a mixed fleet', () => {
     }
     const results = byName(report);
     expect(results.good).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       name: 'good',
       url: good.url,
       site: 'north',

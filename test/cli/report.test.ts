@@ -240,6 +240,64 @@ describe('bf-license report', () => {
     }
   });
 
+  it('merges report JSON files (--from) into one report: every row, a summary computed again, each site\'s own "made"', async () => {
+    const north = JSON.parse(await report(['--site', 'north', '--format', 'json'], 'north.json')) as { generatedAt: string; summary: { byHealth: Record<string, number> } };
+    const south = JSON.parse(await report(['--site', 'south', '--format', 'json'], 'south.json')) as typeof north;
+    // As if the north site's report had been made three hours earlier, on a host that gathered it then.
+    const earlier = new Date(Date.now() - 3 * 3_600_000).toISOString();
+    await writeFile(join(dir.path, 'out', 'north.json'), JSON.stringify({ ...north, generatedAt: earlier }));
+    const from = ['--from', join(dir.path, 'out', 'north.json'), '--from', join(dir.path, 'out', 'south.json')];
+
+    const csv = await report([...from, '--format', 'csv'], 'merged.csv');
+    const rows = parseCsv(csv, { columns: true, bom: true }) as Record<string, string>[];
+    expect(Object.keys(rows[0]!)).toEqual(REPORT_CSV_HEADER);
+    expect(rows.map((r) => r.Server).sort()).toEqual(SPECS.filter((s) => s.site === 'north' || s.site === 'south').map((s) => s.name).sort());
+    for (const r of rows) expect(r['Report made']).toBe(r.Site === 'north' ? earlier : south.generatedAt);
+    expect(rows.find((r) => r.Server === 'south-down')).toMatchObject({ 'License state': 'not read', Reachability: 'offline' });
+
+    const json = JSON.parse(await report([...from, '--format', 'json'], 'merged.json')) as { scope: string; fresh: boolean; summary: { total: number; byHealth: Record<string, number> }; sources: { scope: string; generatedAt: string; servers: number }[] };
+    expect(json).toMatchObject({ scope: 'merged from 2 reports', fresh: false, summary: { total: 9 } });
+    for (const [health, n] of Object.entries(json.summary.byHealth)) expect(n).toBe((north.summary.byHealth[health] ?? 0) + (south.summary.byHealth[health] ?? 0));
+    expect(json.sources).toEqual([
+      { scope: 'site north', generatedAt: earlier, servers: 4 },
+      { scope: 'site south', generatedAt: south.generatedAt, servers: 5 },
+    ]);
+
+    const html = await report([...from, '--format', 'html'], 'merged.html');
+    const window = new Window();
+    window.document.write(html);
+    const doc = window.document;
+    expect(doc.querySelector('h1')!.textContent).toBe('License report: merged from 2 reports');
+    expect(doc.querySelector('#sources')!.textContent).toMatch(/^Merged from 2 reports: site north \(4 servers\), made .+ \(3 h ago\); site south \(5 servers\), made .+ \((just now|\d+ min ago)\)\. Each server's figures are as its site's report read them\.$/);
+    expect([...doc.querySelectorAll('main section h2')].map((h) => h.textContent)).toEqual(expect.arrayContaining(['Fleet summary: 9 servers', 'Site north (4 servers)', 'Site south (5 servers)']));
+    window.close();
+  });
+
+  it('refuses --from files that are not report JSON, or that hold a server twice, with what to do (exit 2)', async () => {
+    const out = join(dir.path, 'out', 'refused.html');
+    await writeFile(join(dir.path, 'out', 'status.json'), JSON.stringify({ results: [], summary: { total: 0, ok: 0, failed: 0 } }));
+    await writeFile(join(dir.path, 'out', 'broken.json'), '{"format": "bf-license-report", ');
+    const all = JSON.parse(await readFile(join(dir.path, 'out', 'report.json'), 'utf8')) as { sites: { servers: { health: string }[] }[] };
+    all.sites[0]!.servers[0]!.health = 'great';
+    await writeFile(join(dir.path, 'out', 'edited.json'), JSON.stringify(all));
+    const file = (name: string) => join(dir.path, 'out', name);
+    const cases: [string[], RegExp][] = [
+      [['--from', file('status.json')], /status\.json is JSON but not a report JSON \(its "format" is missing, not "bf-license-report": is it a status or results file\?\)\. Write each site's report with `bf-license report --all --format json --out FILE` and give those files to --from\./],
+      [['--from', file('broken.json')], /broken\.json is not JSON, so not a report JSON that `bf-license report --format json` wrote\. Write each site's report/],
+      [['--from', file('edited.json')], /edited\.json is a report JSON with a wrong field, sites\[0\]\.servers\[0\]\.health: .+ \(was it edited\?\)/],
+      [['--from', file('nothing.json')], /--from .+nothing\.json: no such file\. Write each site's report/],
+      [['--from', file('report.json'), '--from', file('north.json')], /report\.json and .+north\.json both hold server north-\S+ \(id [^)]+\): give each site's report once/],
+      [['--from', file('report.json'), '--site', 'north', '--refresh'], /--from merges reports that chose their servers and read them already: leave out --site, --refresh\./],
+    ];
+    for (const [args, message] of cases) {
+      const run = await runCli(['report', ...args, '--format', 'html', '--out', out], { env });
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toMatch(message);
+      expect(run.stdout).toBe('');
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('never writes a password, key text or key fingerprint in any format', async () => {
     const { stdout } = await runCli(['keys', 'list', '--json', '--data-dir', dir.path], { env });
     const [{ fingerprint }] = JSON.parse(stdout) as [{ fingerprint: string }];

@@ -60,12 +60,14 @@ export function runOptions({ concurrency, timeout }: RunValues): OperationOption
 }
 
 /**
- * One server's outcome as the JSON output gives it, terms under their wire names. `streams` only
- * when they were asked for (status --streams): {configured, analyzed}, or null when unknown; an
- * apply's guards.
+ * One server's outcome as the JSON output gives it, terms under their wire names. `id` is the
+ * registry's, which a rename keeps (the Ansible module matches before and after by it). `streams`
+ * only when they were asked for (status --streams): {configured, analyzed}, or null when unknown;
+ * an apply's guards.
  */
 function resultJson(r: ServerResult, kind: OperationKind, streams: boolean) {
   return {
+    id: r.serverId,
     name: r.name,
     url: r.url,
     site: r.site,

@@ -2,11 +2,13 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AppError } from '../../common/errors';
 import { plural } from '../../common/format';
+import type { FleetReport } from '../../common/report';
 import { REPORT_FORMATS, type ReportFormat } from '../../common/report-formats';
 import { DEFAULT_REMINDER_DAYS, parseReminderDays } from '../../common/report-ics';
 import type { FleetCore } from '../../core/fleet-core';
 import { printHtmlToPdf } from '../../core/report/chromium-pdf';
 import { collectReport, renderReport } from '../../core/report/fleet-report';
+import { mergeReportFiles } from '../../core/report/report-file';
 import { writeFileDurably } from '../../core/storage/durable-write';
 import { RUN_OPTIONS, SELECTION_OPTIONS, UsageError, parseCommand } from '../args';
 import { withCore, type Command } from '../command';
@@ -40,7 +42,7 @@ function checkOut(path: string): void {
 
 const report: Command = {
   name: 'report',
-  synopsis: '(--all | --site SITE | --server NAME ...) --format html|pdf|csv|json|ics --out FILE [--refresh] [--reminders DAYS] [--group server|site] [--paper a4|letter]',
+  synopsis: '(--all | --site SITE | --server NAME ... | --from FILE ...) --format html|pdf|csv|json|ics --out FILE [--refresh] [--reminders DAYS] [--group server|site] [--paper a4|letter]',
   help: `Writes a handover report of servers' licenses: a fleet summary (counts by state and
 reachability, licenses expiring within 30/60/90 days, stream capacity) and, site by site, each
 server's address, version, license state, expiry date or "Perpetual", days left, max and
@@ -49,6 +51,11 @@ application from the history. It says when it was made and how old its figures a
 key text or key fingerprint is ever in it. With --format ics it writes an expiry calendar instead.
 
 ${SELECTION_HELP}
+  --from FILE      Instead of servers of this data folder: merge report JSON files that
+                   \`report --format json\` wrote (one per site, say, gathered from the hosts
+                   that reach them); repeat it for each file. Each server keeps what its site
+                   read and when its report was made; the summary is computed from all of them.
+                   Not with --all, --site, --server, --refresh, --concurrency or --timeout.
   --format FORMAT  html: one self-contained page that prints on A4 and Letter; pdf: that page
                    printed by a headless Chromium ($BF_CHROMIUM_PATH, or a common install);
                    csv: one row per server; json: the whole report; ics: an RFC 5545 calendar
@@ -73,6 +80,7 @@ report is still written, with their last known status), 2 for a usage or input e
       ...SELECTION_OPTIONS,
       concurrency: RUN_OPTIONS.concurrency,
       timeout: RUN_OPTIONS.timeout,
+      from: { type: 'string', multiple: true },
       format: { type: 'string' },
       out: { type: 'string' },
       refresh: { type: 'boolean' },
@@ -90,6 +98,25 @@ report is still written, with their last known status), 2 for a usage or input e
     const options = runOptions(values);
     const out = resolve(values.out);
     checkOut(out);
+    const paper = values.paper?.toLowerCase() === 'letter' ? 'Letter' : 'A4';
+    const write = async (model: FleetReport, servers: number) => {
+      const content = await renderReport(model, format, {
+        reminderDays: reminders,
+        group: values.group === 'site' ? 'site' : 'server',
+        pdf: (html) => printHtmlToPdf(html, { paper }),
+      });
+      await writeFileDurably(out, typeof content === 'string' ? content : Buffer.from(content));
+      print(`Wrote ${out}: ${format === 'ics' ? 'expiry calendar' : 'report'} of ${plural(servers, 'server')}.`);
+    };
+    if (values.from !== undefined) {
+      const clash = (['all', 'site', 'server', 'refresh', 'concurrency', 'timeout'] as const).filter((name) => values[name] !== undefined);
+      if (clash.length) {
+        throw new UsageError(`--from merges reports that chose their servers and read them already: leave out ${clash.map((name) => `--${name}`).join(', ')}.`);
+      }
+      const model = await mergeReportFiles(values.from.map((file) => resolve(file)));
+      await write(model, model.summary.total);
+      return 0;
+    }
     return withCore(values['data-dir'], async (core) => {
       const serverIds = selectServers(core, values, true);
       let failed = 0;
@@ -103,15 +130,7 @@ report is still written, with their last known status), 2 for a usage or input e
         }
         if (failed) warn(`${plural(failed, 'server')} could not be read: the report shows their last known status.`);
       }
-      const model = await collectReport(core, { serverIds, scope: scopeWords(core, values, serverIds), fresh: !!values.refresh && failed === 0 });
-      const paper = values.paper?.toLowerCase() === 'letter' ? 'Letter' : 'A4';
-      const content = await renderReport(model, format, {
-        reminderDays: reminders,
-        group: values.group === 'site' ? 'site' : 'server',
-        pdf: (html) => printHtmlToPdf(html, { paper }),
-      });
-      await writeFileDurably(out, typeof content === 'string' ? content : Buffer.from(content));
-      print(`Wrote ${out}: ${format === 'ics' ? 'expiry calendar' : 'report'} of ${plural(serverIds.length, 'server')}.`);
+      await write(await collectReport(core, { serverIds, scope: scopeWords(core, values, serverIds), fresh: !!values.refresh && failed === 0 }), serverIds.length);
       return failed ? 1 : 0;
     });
   },

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { LICENSE_STATES, type LicenseInfo, type LicenseTerms } from '../../common/license';
 import { excerpt } from '../../common/text';
 
-const isoDate = z
+/** BrainFrame's plain `YYYY-MM-DD`, a real calendar date. */
+export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a YYYY-MM-DD date')
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
