@@ -91,7 +91,7 @@ afterEach(async () => {
 });
 
 /** A temp folder, free ports and loopback-only settings for one demo run, all undone after the test. */
-async function setting(): Promise<{ dir: string; base: number; env: Record<string, string>; start(args: string[], env: Record<string, string>): Demo }> {
+async function setting(): Promise<{ dir: string; dataDir: string; base: number; env: Record<string, string>; start(args: string[], env: Record<string, string>): Demo }> {
   const dir = await tempDir('bf-fallback-');
   const cache = join(dir.path, 'electron-cache'); // empty: no cached zip to install from
   await mkdir(cache);
@@ -107,11 +107,12 @@ async function setting(): Promise<{ dir: string; base: number; env: Record<strin
     }
     await dir.remove();
   };
+  const dataDir = join(dir.path, 'data');
   const env = {
     ELECTRON_MIRROR: 'http://127.0.0.1:9/',
     electron_config_cache: cache,
     BF_DEMO_PORT: String(base),
-    BF_FLEET_DATA_DIR: join(dir.path, 'data'),
+    BF_FLEET_DATA_DIR: dataDir,
     BF_KEYCHAIN_SERVICE: `bf-fleet-test-${randomUUID()}`,
   };
   const start = (args: string[], withEnv: Record<string, string>) => {
@@ -119,14 +120,14 @@ async function setting(): Promise<{ dir: string; base: number; env: Record<strin
     demos.push(demo);
     return demo;
   };
-  return { dir: dir.path, base, env, start };
+  return { dir: dir.path, dataDir, base, env, start };
 }
 
 describe('npm run demo where Electron cannot start', () => {
   it.skipIf(electronInstalled)(
     `opens the app in Chromium, says why, shows the fleet's grid in the screenshot, then stops the fleet${electronInstalled ? ' — skipped: Electron is installed here, so the app would start in it' : ''}`,
     async () => {
-      const { dir, base, env, start } = await setting();
+      const { dir, dataDir, base, env, start } = await setting();
       const png = join(dir, 'shots', 'grid.png');
       const demo = start(['--headless', '--screenshot', png], env);
       const run = await demo.exited;
@@ -137,7 +138,7 @@ describe('npm run demo where Electron cannot start', () => {
       expect(run.stderr).toContain('Tried: http://127.0.0.1:9/');
       expect(run.stdout).toMatch(/Electron's binary is not available \(Electron [\d.]+ could not be installed from http:\/\/127\.0\.0\.1:9\/\S+: .+\)\. Opening the app in Chromium \(\/\S+\) instead: the same app, its handlers running in this Node process/);
       expect(run.stdout).toContain('Chromium runs headless (--headless)');
-      expect(run.stdout).toContain(`Files the app saves go to ${join(env.BF_FLEET_DATA_DIR, 'exports')}`);
+      expect(run.stdout).toContain(`Files the app saves go to ${join(dataDir, 'exports')}`);
 
       // The grid as the page shows it: every server of the demo, named as the demo names them.
       const grid = /The grid shows (\d+) servers \(([^)]*)\)\./.exec(run.stdout);
