@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { AppError } from '../../electron/common/errors';
 import { resolveDataDir } from '../../electron/core/data-dir';
 import { FleetCore } from '../../electron/core/fleet-core';
@@ -78,17 +78,21 @@ export async function runInChromium(options: ChromiumModeOptions): Promise<Chrom
   const notifier = new AlertNotifier(core, (alert) => log(`License alert: ${alert.title}: ${alert.body}`));
   const frame = mainWindowFrame({}, false);
   const size = { width: frame.width ?? 1280, height: frame.height ?? 800 };
-  const browser = await launchChromium({ executablePath, headless, args: headless ? [] : [`--window-size=${size.width},${size.height}`] });
+  const browser = await launchChromium({ executablePath, headless, args: headless ? [] : [`--window-size=${size.width},${size.height}`], ownSignals: true });
+  const stop = closedOrInterrupted(browser);
   let exitCode = 0;
   try {
     const window = await openRenderer(browser, handlers, { rendererDir: join(ROOT, 'out/renderer'), viewport: headless ? size : null });
+    window.page.once('close', stop.trigger);
     if (core.settings.get().refreshIntervalMinutes > 0) void background.runNow().catch(() => undefined);
     if (options.screenshot) {
-      exitCode = await screenshotOfGrid(window.page, resolve(options.screenshot), log);
+      const shot = screenshotOfGrid(window.page, resolve(options.screenshot), log).catch(() => 1);
+      exitCode = await Promise.race([shot, stop.done.then(() => 130)]);
     } else {
-      await untilClosed(window.page);
+      await stop.done;
     }
   } finally {
+    stop.dispose();
     notifier.dispose();
     background.dispose();
     handlers.dispose();
@@ -107,19 +111,21 @@ function ensureBuild(log: (line: string) => void): void {
   if (build.status !== 0) throw new Error(`\`npx electron-vite build\` failed (${build.status ?? build.signal}): see its output above.`);
 }
 
-/** Resolves when the user closes the window or Chromium, or on Ctrl+C / SIGTERM. */
-function untilClosed(page: Page): Promise<void> {
-  return new Promise((done) => {
-    const finish = () => {
-      process.off('SIGINT', finish);
-      process.off('SIGTERM', finish);
-      done();
-    };
-    page.once('close', finish);
-    page.context().browser()?.once('disconnected', finish);
-    process.once('SIGINT', finish);
-    process.once('SIGTERM', finish);
-  });
+/** Settles when the user closes the window or Chromium, or on Ctrl+C / SIGTERM, which then close the app cleanly. */
+function closedOrInterrupted(browser: Browser): { done: Promise<void>; trigger: () => void; dispose: () => void } {
+  let trigger = () => undefined as void;
+  const done = new Promise<void>((resolveDone) => (trigger = () => resolveDone()));
+  process.on('SIGINT', trigger);
+  process.on('SIGTERM', trigger);
+  browser.once('disconnected', trigger);
+  return {
+    done,
+    trigger,
+    dispose: () => {
+      process.off('SIGINT', trigger);
+      process.off('SIGTERM', trigger);
+    },
+  };
 }
 
 /**

@@ -50,6 +50,11 @@ export interface ChromiumOptions {
   headless: boolean;
   /** Extra command-line switches (a window size, say). */
   args?: string[];
+  /**
+   * The caller closes the browser itself on Ctrl+C and SIGTERM (after its own clean-up), so
+   * Playwright must not exit the process on them first. Default: Playwright's handlers.
+   */
+  ownSignals?: boolean;
 }
 
 /**
@@ -58,10 +63,12 @@ export interface ChromiumOptions {
  * which somehow escaped the routing still reaches no other machine. The renderer sandbox stays
  * on, except as root, where Chromium refuses to start with it (then `--no-sandbox`).
  */
-export function launchChromium({ executablePath, headless, args = [] }: ChromiumOptions): Promise<Browser> {
+export function launchChromium({ executablePath, headless, args = [], ownSignals = false }: ChromiumOptions): Promise<Browser> {
   return chromium.launch({
     executablePath,
     headless,
+    handleSIGINT: !ownSignals,
+    handleSIGTERM: !ownSignals,
     chromiumSandbox: !runsAsRoot(),
     proxy: { server: 'http://127.0.0.1:9' },
     args: ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...args],

@@ -36,7 +36,8 @@ function startDemo(args: string[], env: Record<string, string>): Demo {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   // Nothing may hand the installer a binary or a cached zip: the point is that it fails here.
   for (const name of ['ELECTRON_OVERRIDE_DIST_PATH', 'ELECTRON_CUSTOM_DIR', 'ELECTRON_CUSTOM_FILENAME', 'ELECTRON_GET_USE_PROXY', 'DISPLAY', 'WAYLAND_DISPLAY']) delete childEnv[name];
-  const child = spawn('npx', ['tsx', 'scripts/demo.ts', ...args], { env: childEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // What `npm run demo` runs (package.json), without npm around it.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', ...args], { env: childEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -160,6 +161,23 @@ describe('npm run demo where Electron cannot start', () => {
     },
     120_000,
   );
+
+  it('in Chromium on purpose (--chromium), quits cleanly on Ctrl+C: the app closes first, then the fleet stops', async () => {
+    const { base, env, start } = await setting();
+    const demo = start(['--chromium'], env); // no display in the test's environment: headless by default
+    await expect.poll(() => demo.output(), { timeout: 90_000, interval: 250 }).toContain('Ctrl+C to stop');
+    const output = demo.output();
+    expect(output).toContain('Electron was not tried (--chromium). Opening the app in Chromium (');
+    expect(output).toContain('Chromium runs headless (no display: DISPLAY and WAYLAND_DISPLAY are unset)');
+    expect(output).not.toContain('could not be installed'); // Electron's installer never ran
+    expect(await listening(base)).toBe(true);
+
+    process.kill(-demo.pid, 'SIGINT'); // as a terminal's Ctrl+C: the whole process group
+    const run = await demo.exited;
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('Simulated fleet stopped.');
+    expect(await listening(base)).toBe(false);
+  }, 120_000);
 
   it.skipIf(electronInstalled)(
     `without Chromium either, says both reasons and keeps the fleet running for the command line until stopped${electronInstalled ? ' — skipped: Electron is installed here' : ''}`,
