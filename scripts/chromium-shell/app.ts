@@ -141,7 +141,8 @@ async function screenshotOfGrid(page: Page, path: string, log: (line: string) =>
     await page.getByText('Loading the fleet…').waitFor({ state: 'hidden', timeout: 30_000 });
     const rows = Number(await grid.getAttribute('aria-rowcount')) - 1; // the header row counts too
     const names = (await grid.locator('.cell.name').allTextContents()).map((name) => name.trim()).filter(Boolean);
-    log(`The grid shows ${rows} server${rows === 1 ? '' : 's'}${names.length ? ` (${names.slice(0, 3).join(', ')}${rows > 3 ? ', …' : ''})` : ''}.`);
+    const servers = `${rows} server${rows === 1 ? '' : 's'}${names.length ? ` (${names.slice(0, 3).join(', ')}${rows > 3 ? ', …' : ''})` : ''}`;
+    log(`The grid shows ${servers}, in the window “${await page.title()}”.`);
   } catch (err) {
     log(`The grid did not show within 30 s (${err instanceof Error ? err.message.split('\n')[0] : String(err)}).`);
     exitCode = 1;

@@ -142,7 +142,7 @@ describe('npm run demo where Electron cannot start', () => {
       expect(run.stdout).toContain(`Files the app saves go to ${join(dataDir, 'exports')}`);
 
       // The grid as the page shows it: every server of the demo, named as the demo names them.
-      const grid = /The grid shows (\d+) servers \(([^)]*)\)\./.exec(run.stdout);
+      const grid = /The grid shows (\d+) servers \(([^)]*)\), in the window “BrainFrame Fleet Licenses \(in Chromium\)”\./.exec(run.stdout);
       expect(grid, output).not.toBeNull();
       expect(Number(grid![1])).toBe(COUNT);
       const names = grid![2]!.replace(/, …$/, '').split(', ');
