@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the desktop app on a simulated fleet of 40 BrainFrame servers in mixed states,
  * with a data folder of its own (.demo-data/, or BF_FLEET_DATA_DIR), so the user's real servers,
- * keys and keychain entries are untouched. The fleet runs until Ctrl+C.
+ * keys and keychain entries are untouched. The fleet runs until Ctrl+C, or until the app quits.
+ * Takes the launch options of `npm start` (`npm run demo -- --help`).
  */
 import { resolve } from 'node:path';
 import { FleetCore } from '../electron/core/fleet-core';
@@ -10,7 +11,7 @@ import { DATA_DIR_ENV } from '../electron/core/data-dir';
 import { startFleet } from '../test/sim/fleet';
 import { mintKey, utcDateFromToday } from '../test/sim/keys';
 import type { SimServerOptions } from '../test/sim/server';
-import { launchApp } from './launch-app';
+import { launchApp, launchOptionsFromArgs, type LaunchOptions } from './launch-app';
 
 const COUNT = 40;
 const BASE_PORT = Number(process.env.BF_DEMO_PORT ?? 18400);
@@ -66,7 +67,7 @@ async function seed(core: FleetCore, urls: string[]): Promise<void> {
   }
 }
 
-async function main(): Promise<void> {
+async function main(launch: LaunchOptions): Promise<void> {
   const fleet = await startFleet({ basePort: BASE_PORT, count: COUNT, auth: admin, perServer: (i) => serverOptions(i).sim });
   const core = await FleetCore.open({ dataDir });
   await seed(core, fleet.urls);
@@ -74,10 +75,16 @@ async function main(): Promise<void> {
   await core.close();
   console.log(`Simulated fleet: ${COUNT} servers on 127.0.0.1:${BASE_PORT}-${BASE_PORT + COUNT - 1}; data folder ${dataDir}`);
 
-  const shutdown = async () => {
-    await fleet.close();
-    process.exit(0);
-  };
+  // Ctrl+C reaches the app too: it quits first (a few seconds at most), then the fleet stops.
+  let app: Promise<unknown> = Promise.resolve();
+  let stopping: Promise<void> | null = null;
+  const shutdown = (exitCode = 0) =>
+    (stopping ??= (async () => {
+      await Promise.race([app, new Promise((r) => setTimeout(r, 5000))]);
+      await fleet.close();
+      console.log('Simulated fleet stopped.');
+      process.exit(exitCode);
+    })());
   process.on('SIGINT', () => void shutdown());
   process.on('SIGTERM', () => void shutdown());
 
@@ -85,13 +92,20 @@ async function main(): Promise<void> {
     'The simulated fleet keeps running: try the command line on it, for example\n' +
     `  BF_FLEET_DATA_DIR=${dataDir} ${KEYCHAIN_SERVICE_ENV}='${process.env[KEYCHAIN_SERVICE_ENV]}' npm run -s cli -- status --all\n` +
     'Press Ctrl+C to stop the fleet.';
-  const result = await launchApp();
-  if (!result.launched) console.error(`\n${result.message}\n\n${cliHint}`);
+  const running = launchApp(launch);
+  app = running;
+  const result = await running;
+  // A screenshot is asked for by a script or a support person: the demo ends with it, either way.
+  if (launch.screenshot) {
+    if (!result.launched) console.error(`\n${result.message}`);
+    await shutdown(result.launched ? result.exitCode : 1);
+  } else if (!result.launched) console.error(`\n${result.message}\n\n${cliHint}`);
   else if (result.exitCode === 0) await shutdown();
   else console.error(`\nThe desktop app exited with status ${result.exitCode}.\n${cliHint}`);
 }
 
-main().catch((err: unknown) => {
+const launch = launchOptionsFromArgs(`npm run demo [-- OPTIONS]: the app on a simulated fleet of ${COUNT} servers.`);
+main(launch).catch((err: unknown) => {
   console.error(`The demo could not start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(2);
 });

@@ -23,9 +23,18 @@ export interface ElectronBinary {
   source: 'installed' | 'downloaded' | 'override';
 }
 
-/** Electron could not be made available; `message` is the whole plain explanation for the user. */
+/**
+ * Electron could not be made available; `message` is the whole plain explanation for the user,
+ * `reason` the gist of it in one line ("could not be installed from URL: the download failed").
+ */
 export class ElectronUnavailable extends Error {
   override name = 'ElectronUnavailable';
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
+    super(message);
+  }
 }
 
 const require = createRequire(import.meta.url);
@@ -119,6 +128,7 @@ export async function ensureElectron(options: EnsureOptions = {}): Promise<Elect
       throw new ElectronUnavailable(
         `ELECTRON_OVERRIDE_DIST_PATH=${override} holds no Electron binary (looked for ${path}).\n` +
           'Point it at the folder of an unpacked Electron release, or unset it to download Electron.',
+        `ELECTRON_OVERRIDE_DIST_PATH=${override} holds none`,
       );
     }
     process.env.ELECTRON_EXEC_PATH = path;
@@ -163,6 +173,8 @@ export async function ensureElectron(options: EnsureOptions = {}): Promise<Elect
     if (progress) progress('');
 
     const tried = /Downloading (\S+) to /.exec(stderr)?.[1];
+    const from = tried ? withoutCredentials(tried) : `${zip} (the installer did not say from where)`;
+    const why = describeInstallFailure(stderr);
     const path = installed();
     if (code === 0 && path) {
       log(`Electron ${version} installed (${path}).`);
@@ -172,10 +184,11 @@ export async function ensureElectron(options: EnsureOptions = {}): Promise<Elect
     throw new ElectronUnavailable(
       [
         `Electron ${version}, which the desktop app runs on, could not be installed.`,
-        `Tried: ${tried ? withoutCredentials(tried) : `${zip} (the installer did not say from where)`}`,
-        `Why: ${describeInstallFailure(stderr)}`,
+        `Tried: ${from}`,
+        `Why: ${why}`,
         waysOut(version, zip),
       ].join('\n'),
+      `Electron ${version} could not be installed from ${from}: ${why.replace(/\.$/, '')}`,
     );
   } finally {
     rmSync(temp, { recursive: true, force: true });

@@ -10,8 +10,10 @@ import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 
 export const APP_SCHEME = 'app';
 const APP_HOST = 'renderer';
+/** The origin every file of the renderer is served from (a custom scheme's origin, which URL's `origin` reports as "null"). */
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 /** The one page of the app. */
-export const APP_PAGE_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
+export const APP_PAGE_URL = `${APP_ORIGIN}/index.html`;
 /**
  * What protocol.registerSchemesAsPrivileged gets, before ready: a standard scheme (an origin,
  * relative URLs) that is secure (like https: no mixed-content downgrade) and can use fetch. No

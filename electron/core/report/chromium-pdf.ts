@@ -1,7 +1,8 @@
 /**
  * The command line's PDF: the report's own HTML printed by a headless Chromium through
  * playwright-core, when both are on this machine. The desktop app prints with Electron instead
- * (electron/main). Nothing is downloaded: a missing browser is said plainly, with what to do.
+ * (electron/main), and with this where it runs in Chromium (scripts/chromium-shell). Nothing is
+ * downloaded: a missing browser is said plainly, with what to do.
  */
 import { existsSync } from 'node:fs';
 import type * as PlaywrightModule from 'playwright-core';
@@ -25,8 +26,19 @@ const COMMON_PATHS: Record<string, string[]> = {
   ],
 };
 
-/** The browser to print with: $BF_CHROMIUM_PATH when set (and it must exist), else the first common install found. */
-function findChromium(env: NodeJS.ProcessEnv = process.env, platform: string = process.platform, exists: (path: string) => boolean = existsSync): string {
+/** What a caller needs the browser for, worded into the message when none is found. */
+export interface ChromiumUse {
+  /** Who needs it, as the message's start: "PDF needs". */
+  needs: string;
+  /** What to do instead, after the ways to get one: "or write --format html…". */
+  otherwise?: string;
+}
+
+/**
+ * A Chromium-family browser on this machine: $BF_CHROMIUM_PATH when set (and it must exist), else
+ * the first common install found. The command line's PDF and the app's Chromium shell both use it.
+ */
+export function findChromium(use: ChromiumUse, env: NodeJS.ProcessEnv = process.env, platform: string = process.platform, exists: (path: string) => boolean = existsSync): string {
   const override = env[CHROMIUM_PATH_ENV];
   if (override !== undefined && override !== '') {
     if (!exists(override)) throw new AppError('NotFound', `${CHROMIUM_PATH_ENV} names ${override}, which does not exist. Point it at a Chromium or Chrome binary, or unset it.`);
@@ -36,11 +48,13 @@ function findChromium(env: NodeJS.ProcessEnv = process.env, platform: string = p
   if (!found) {
     throw new AppError(
       'NotFound',
-      `PDF needs a Chromium-family browser, and none was found (looked for ${(COMMON_PATHS[platform] ?? []).join(', ') || 'nothing on this platform'}). Install Chromium or Chrome, or set ${CHROMIUM_PATH_ENV} to one; or write --format html and print it from any browser.`,
+      `${use.needs} a Chromium-family browser, and none was found (looked for ${(COMMON_PATHS[platform] ?? []).join(', ') || 'nothing on this platform'}). Install Chromium or Chrome, or set ${CHROMIUM_PATH_ENV} to one${use.otherwise ? `; ${use.otherwise}` : ''}.`,
     );
   }
   return found;
 }
+
+const PDF_USE: ChromiumUse = { needs: 'PDF needs', otherwise: 'or write --format html and print it from any browser' };
 
 type PlaywrightCore = typeof PlaywrightModule;
 
@@ -55,7 +69,7 @@ async function loadPlaywright(): Promise<PlaywrightCore> {
 }
 
 /** Prints one self-contained HTML page to PDF bytes in a headless Chromium with no network. */
-export async function printHtmlToPdf(html: string, { paper = 'A4', executablePath = findChromium() }: { paper?: 'A4' | 'Letter'; executablePath?: string } = {}): Promise<Uint8Array> {
+export async function printHtmlToPdf(html: string, { paper = 'A4', executablePath = findChromium(PDF_USE) }: { paper?: 'A4' | 'Letter'; executablePath?: string } = {}): Promise<Uint8Array> {
   const { chromium } = await loadPlaywright();
   const browser = await chromium.launch({
     executablePath,

@@ -1,6 +1,7 @@
 /**
- * The browser tests' stand-in for the preload: the same createBridge over Playwright bindings
- * that call the real IPC handlers in the test process. Bundled into an init script.
+ * The Chromium shell's stand-in for the preload (electron/preload): the same createBridge, over
+ * Playwright bindings that call the real IPC handlers in the Node process that opened the page.
+ * Bundled by shell.ts into the page's init script; runs before the app's own code.
  */
 import { createBridge, type CommandChannel, type EventChannel, type Result } from '../../electron/ipc/contract';
 
@@ -25,4 +26,9 @@ Object.defineProperty(window, 'bf', {
       return () => set.delete(listener);
     },
   ),
+});
+
+// The window says where it runs: the same app, in Chromium rather than Electron.
+document.addEventListener('DOMContentLoaded', () => {
+  document.title = `${document.title} (in Chromium)`;
 });
