@@ -36,10 +36,15 @@ async function mirror(answer: (url: string) => { status: number; body: Buffer | 
   return { url: `http://127.0.0.1:${port}/`, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
+/**
+ * `npm start` where Electron cannot be installed and no Chromium is found either (the Chromium
+ * fallback has its own test, test/e2e/chromium-fallback.test.ts): it ends with both reasons.
+ */
 function npmStart(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const { ELECTRON_OVERRIDE_DIST_PATH: _ignored, ELECTRON_EXEC_PATH: _ignored2, ...base } = process.env;
-    const child = spawn('npm', ['start'], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const noChromium = { BF_CHROMIUM_PATH: join(ROOT, 'no-such-chromium') };
+    const child = spawn('npm', ['start'], { cwd: ROOT, env: { ...base, ...noChromium, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -63,9 +68,10 @@ describe.skipIf(alreadyInstalled)(`npm start without Electron's binary${alreadyI
     const server = await mirror(() => ({ status: 404, body: 'Not Found' }));
     try {
       const run = await npmStart({ ELECTRON_MIRROR: server.url, electron_config_cache: cache.path });
-      expect(run.code).not.toBe(0);
+      expect(run.code).toBe(1);
       expect(server.requests.map((r) => r.url)).toContain(`/v${version}/${zip}`);
       expect(run.output).toContain(`Tried: ${server.url}v${version}/${zip}`);
+      expect(run.output).toContain('no-such-chromium, which does not exist'); // and why the Chromium mode could not open either
       expect(run.output).toContain('Why: the server answered 404 Not Found.');
       for (const option of ['ELECTRON_MIRROR', 'ELECTRON_CUSTOM_DIR', 'HTTPS_PROXY', 'electron_config_cache', 'ELECTRON_OVERRIDE_DIST_PATH']) {
         expect(run.output).toContain(option);
