@@ -7,7 +7,11 @@ import { createBridge, type CommandChannel, type EventChannel, type Result } fro
 
 declare global {
   interface Window {
-    __bfInvoke(channel: CommandChannel, input: unknown): Promise<Result<unknown>>;
+    /** The handler's Result as JSON text (cheaper than Playwright's own serialisation for large results). */
+    __bfInvoke(channel: CommandChannel, input: unknown): Promise<string>;
+    /** An event's JSON text, in pieces: every piece but the last through __bfReceivePart. */
+    __bfReceivePart(text: string): void;
+    __bfReceive(channel: EventChannel, lastPart: string): void;
     __bfEmit(channel: EventChannel, payload: unknown): void;
   }
 }
@@ -16,9 +20,18 @@ const listeners = new Map<EventChannel, Set<(payload: unknown) => void>>();
 window.__bfEmit = (channel, payload) => {
   for (const listener of listeners.get(channel) ?? []) listener(payload);
 };
+let parts: string[] = [];
+window.__bfReceivePart = (text) => {
+  parts.push(text);
+};
+window.__bfReceive = (channel, lastPart) => {
+  const json = parts.length ? parts.join('') + lastPart : lastPart;
+  parts = [];
+  window.__bfEmit(channel, JSON.parse(json));
+};
 Object.defineProperty(window, 'bf', {
   value: createBridge(
-    (channel, input) => window.__bfInvoke(channel, input),
+    async (channel, input) => JSON.parse(await window.__bfInvoke(channel, input)) as Result<unknown>,
     (event, listener) => {
       const set = listeners.get(event) ?? new Set();
       listeners.set(event, set);

@@ -11,6 +11,7 @@ import { build } from 'esbuild';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { Sequencer } from '../../electron/common/async';
 import { printHtmlToPdf } from '../../electron/core/report/chromium-pdf';
 import type { HostServices, IpcHandlers } from '../../electron/ipc/handlers';
 import type { EventChannel } from '../../electron/ipc/contract';
@@ -22,6 +23,14 @@ import { CONTENT_SECURITY_POLICY } from '../../electron/main/window-options';
 const SHELL_ORIGIN = 'http://127.0.0.1:1';
 const SHELL_PAGE_URL = `${SHELL_ORIGIN}/index.html`;
 const isShellPage = appUrlMatcher({ devServerUrl: null, pageUrl: SHELL_PAGE_URL });
+/** What page-bridge.ts gives the page for events (functions run in the page, not here). */
+interface PageBridge {
+  __bfReceivePart(text: string): void;
+  __bfReceive(channel: EventChannel, lastPart: string): void;
+}
+
+/** The largest piece of an event's JSON handed to the page at once (see openRenderer). */
+const EVENT_PART_CHARS = 128 * 1024;
 const BRIDGE_SOURCE = resolve(import.meta.dirname, 'page-bridge.ts');
 
 /**
@@ -116,16 +125,32 @@ export async function openRenderer(browser: Browser, handlers: Pick<IpcHandlers,
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error('[renderer error]', err.message));
   page.on('popup', (popup) => void popup.close());
+  // Results go back as JSON text (page-bridge parses them), like events below.
   await page.exposeBinding('__bfInvoke', async (source, channel: string, input: unknown) => {
     if (source.frame !== source.page.mainFrame() || !isShellPage(source.frame.url())) {
-      return { ok: false, error: { kind: 'Forbidden', message: 'Refused a message from a page that is not the app.' } };
+      return JSON.stringify({ ok: false, error: { kind: 'Forbidden', message: 'Refused a message from a page that is not the app.' } });
     }
-    return handlers.invoke(channel, input);
+    return JSON.stringify(await handlers.invoke(channel, input));
   });
   await page.addInitScript({ content: await loadBridgeScript() });
+  const delivery = new Sequencer();
   const forwarding = handlers.onEvent(({ channel, payload }) => {
     if (!isShellPage(page.url())) return;
-    page.evaluate(([c, p]) => (globalThis as unknown as { __bfEmit(c: EventChannel, p: unknown): void }).__bfEmit(c, p), [channel, payload] as const).catch(() => undefined);
+    // As JSON text: Playwright's own serialisation walks the object graph on both sides, seconds
+    // for an operation's 5,000 results; the payloads are plain data, as Electron's IPC requires.
+    // A large one goes in pieces, each a task of its own for the page: the DevTools protocol takes
+    // about 0.1 s a megabyte to hand a message over, a frame the page cannot draw meanwhile.
+    const json = JSON.stringify(payload);
+    // One event after another, each piece once the page has taken the one before, so it can draw between them.
+    void delivery
+      .queue(async () => {
+        let at = 0;
+        for (; json.length - at > EVENT_PART_CHARS; at += EVENT_PART_CHARS) {
+          await page.evaluate((part) => (globalThis as unknown as PageBridge).__bfReceivePart(part), json.slice(at, at + EVENT_PART_CHARS));
+        }
+        await page.evaluate(([c, last]) => (globalThis as unknown as PageBridge).__bfReceive(c, last), [channel, json.slice(at)] as const);
+      })
+      .catch(() => undefined); // the page closed or navigated meanwhile
   });
   await page.goto(SHELL_PAGE_URL);
   return {

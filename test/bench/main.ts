@@ -234,7 +234,8 @@ async function cliBenchmark(): Promise<void> {
   const dir = await tempDir('bf-bench-cli-');
   try {
     const core = await FleetCore.open({ dataDir: dir.path, secrets: testKeychain() });
-    await register(core, sim.urls);
+    // Read once, so versions are known as on a fleet in use: each status then sends what the anchor does.
+    await core.refresh(await register(core, sim.urls), LICENSE_ONLY).done;
     await core.close();
     const list = ['servers', 'list', '--json', '--data-dir', dir.path];
 
@@ -255,7 +256,7 @@ async function cliBenchmark(): Promise<void> {
 
     // Fleet status from the command line, beyond its own start-up, against the bare pool.
     await sideBySide(
-      `bf-license status --all --json --concurrency ${CONCURRENCY} over ${count} servers at ${LATENCY_MS} ms, beyond start-up`,
+      `bf-license status --all --json --concurrency ${CONCURRENCY} over ${count} servers at ${LATENCY_MS} ms, versions known, beyond start-up`,
       async () => {
         const { ms, stdout } = runBuiltCli(['status', '--all', '--json', '--concurrency', String(CONCURRENCY), '--data-dir', dir.path]);
         const summary = JSON.parse(stdout).summary;

@@ -80,43 +80,48 @@ export async function measureRendererRefresh(record: Record, urls: readonly stri
   try {
     const { page, handlers } = app;
     await page.waitForSelector('.grid-body [role=row]');
-    let doneAt = 0;
-    const listening = handlers.onEvent(({ channel }) => {
-      if (channel === 'fleet.done') doneAt = Date.now();
-    });
-    // Count what arrives and watch the frames, from inside the page. A string, not a function: the
-    // bench runs through tsx, whose helpers (__name) do not exist in the page.
-    await page.evaluate(`(() => {
-      const bench = (window.__bench = { messages: 0, events: 0, longest: 0, paintedAt: 0, first: 0, last: 0 });
-      const emit = window.__bfEmit;
-      window.__bfEmit = (channel, payload) => {
-        if (channel === 'fleet.progress') {
-          bench.messages++;
-          bench.events += Array.isArray(payload) ? payload.length : 1;
-          bench.first ||= performance.now();
-          bench.last = performance.now();
-        }
-        emit(channel, payload);
-        if (channel === 'fleet.done') requestAnimationFrame(() => requestAnimationFrame(() => (bench.paintedAt = Date.now())));
-      };
-      let previous = performance.now();
-      const frame = (now) => {
-        bench.longest = Math.max(bench.longest, now - previous);
-        previous = now;
-        if (!bench.paintedAt) requestAnimationFrame(frame);
-      };
-      requestAnimationFrame(frame);
-    })()`);
-    await page.getByRole('button', { name: /^Refresh all/ }).click();
-    await page.waitForFunction(() => (window as unknown as { __bench: { paintedAt: number } }).__bench.paintedAt > 0, null, { timeout: 120_000 });
-    const bench = await page.evaluate(() => (window as unknown as { __bench: { messages: number; events: number; longest: number; paintedAt: number; first: number; last: number } }).__bench);
-    listening.dispose();
-    const seconds = Math.max(0.001, (bench.last - bench.first) / 1000);
-    const perSecond = bench.messages / seconds;
-    record(`app, refresh of ${urls.length} servers: progress messages reaching the renderer`, `${perSecond.toFixed(0)} a second (${bench.messages} messages for ${bench.events} events)`, '≤ 20 a second', perSecond <= 21 ? 'meets' : 'misses');
-    record(`app, refresh of ${urls.length} servers: longest frame while it runs`, `${bench.longest.toFixed(0)} ms`, '≤ 50 ms', bench.longest <= 50 ? 'meets' : 'misses');
-    const settle = bench.paintedAt - doneAt;
-    record(`app, refresh of ${urls.length} servers: operation done in the main process → final grid painted`, `${settle} ms`);
+    // The first refresh of a fleet never read (every row goes from unknown to a state, the sort
+    // order changes throughout), then a refresh of the same fleet, as the app mostly runs it.
+    for (const kind of ['first', 'steady'] as const) {
+      let doneAt = 0;
+      const listening = handlers.onEvent(({ channel }) => {
+        if (channel === 'fleet.done') doneAt = Date.now();
+      });
+      // Count what arrives and watch the frames, from inside the page. A string, not a function: the
+      // bench runs through tsx, whose helpers (__name) do not exist in the page.
+      await page.evaluate(`(() => {
+        const bench = (window.__bench = { messages: 0, events: 0, longest: 0, paintedAt: 0, first: 0, last: 0 });
+        const emit = window.__bfEmitBeforeBench ?? window.__bfEmit;
+        window.__bfEmitBeforeBench = emit;
+        window.__bfEmit = (channel, payload) => {
+          if (channel === 'fleet.progress') {
+            bench.messages++;
+            bench.events += Array.isArray(payload) ? payload.length : 1;
+            bench.first ||= performance.now();
+            bench.last = performance.now();
+          }
+          emit(channel, payload);
+          if (channel === 'fleet.done') requestAnimationFrame(() => requestAnimationFrame(() => (bench.paintedAt = Date.now())));
+        };
+        let previous = performance.now();
+        const frame = (now) => {
+          bench.longest = Math.max(bench.longest, now - previous);
+          previous = now;
+          if (!bench.paintedAt) requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+      })()`);
+      await page.getByRole('button', { name: /^Refresh all/ }).click();
+      await page.waitForFunction(() => (window as unknown as { __bench: { paintedAt: number } }).__bench.paintedAt > 0, null, { timeout: 120_000 });
+      const bench = await page.evaluate(() => (window as unknown as { __bench: { messages: number; events: number; longest: number; paintedAt: number; first: number; last: number } }).__bench);
+      listening.dispose();
+      const name = `app, ${kind} refresh of ${urls.length} servers`;
+      const seconds = Math.max(0.001, (bench.last - bench.first) / 1000);
+      const perSecond = bench.messages / seconds;
+      record(`${name}: progress messages reaching the renderer`, `${perSecond.toFixed(0)} a second (${bench.messages} messages for ${bench.events} events)`, '≤ 20 a second', perSecond <= 21 ? 'meets' : 'misses');
+      record(`${name}: longest frame while it runs`, `${bench.longest.toFixed(0)} ms`, '≤ 50 ms', bench.longest <= 50 ? 'meets' : 'misses');
+      record(`${name}: operation done in the main process → final grid painted`, `${bench.paintedAt - doneAt} ms`);
+    }
   } finally {
     await app.close();
     await closeBrowser();
