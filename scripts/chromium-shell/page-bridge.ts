@@ -27,7 +27,7 @@ window.__bfReceivePart = (text) => {
 window.__bfReceive = (channel, lastPart) => {
   const json = parts.length ? parts.join('') + lastPart : lastPart;
   parts = [];
-  window.__bfEmit(channel, JSON.parse(json));
+  window.__bfEmit(channel, json === '' ? undefined : JSON.parse(json));
 };
 Object.defineProperty(window, 'bf', {
   value: createBridge(

@@ -140,7 +140,7 @@ export async function openRenderer(browser: Browser, handlers: Pick<IpcHandlers,
     // for an operation's 5,000 results; the payloads are plain data, as Electron's IPC requires.
     // A large one goes in pieces, each a task of its own for the page: the DevTools protocol takes
     // about 0.1 s a megabyte to hand a message over, a frame the page cannot draw meanwhile.
-    const json = JSON.stringify(payload);
+    const json = payload === undefined ? '' : JSON.stringify(payload); // '' for an event without a payload (servers.changed)
     // One event after another, each piece once the page has taken the one before, so it can draw between them.
     void delivery
       .queue(async () => {
