@@ -11,7 +11,7 @@ import { blockingGuards, checkGuards, type GuardCheck, type GuardKind, type Lear
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, SETTING_BOUNDS } from '../../common/settings';
 import type { Credentials, KeyRef, Server, OperationCounts, OperationKind, OperationSummary, ProgressEvent, ServerResult } from '../../common/types';
 import type { AuditLog } from '../audit/audit-log';
-import { versionIsStale, type StatusCache } from '../status/status-cache';
+import { versionIsStale, type CheckOutcome, type StatusCache } from '../status/status-cache';
 import { RecentLatency, runPooled } from './pool';
 import { Emitter, type Disposable, type Event } from '../../common/events';
 
@@ -372,42 +372,39 @@ export class FleetOperations implements Disposable {
     const began = performance.now();
     let answeredIn: number | null = null;
     op.started(target.id);
-    // What the answer means for this server's status and result: worked out by op.report, after
-    // this server's pool slot has sent the next request.
-    let settle: () => ServerResult;
+    // What the answer means for this server's status and result; recorded by op.report, after this
+    // server's pool slot has sent the next request.
+    let outcome: CheckOutcome;
+    let error: ErrorInfo | null = null;
+    let guards: GuardCheck[] = [];
     try {
       const client = this.clientFor(target, await this.deps.credentials(target.id), timeoutMs);
-      const { license, version, streams, guards = [] } = await work(client, signal, target);
+      const answer = await work(client, signal, target);
       answeredIn = performance.now() - began;
-      settle = () => {
-        const status = this.deps.cache.record(target.id, { license, ...(version ? { version } : {}), ...(streams !== undefined ? { streams } : {}) });
-        const result = this.result(target, license, status.version, null, startedAt, guards);
-        if (streams !== undefined) result.streams = streams;
-        return result;
-      };
+      const { license, version, streams } = answer;
+      outcome = { license, ...(version ? { version } : {}), ...(streams !== undefined ? { streams } : {}) };
+      guards = answer.guards ?? [];
     } catch (err) {
       if (err instanceof GuardRefusal) {
         // The server answered with its license; only this key was held back.
         answeredIn = performance.now() - began;
-        settle = () => {
-          const status = this.deps.cache.record(target.id, { license: err.license });
-          return this.result(target, err.license, status.version, err.toInfo(), startedAt, err.guards);
-        };
+        outcome = { license: err.license };
+        error = err.toInfo();
+        guards = err.guards;
       } else {
-        const error = toErrorInfo(err);
+        error = toErrorInfo(err);
         // Only an answer tells the fleet's pace: not a timeout, nor a keychain that failed before any request.
         if (serverAnswered(error.kind)) answeredIn = performance.now() - began;
-        settle = () => {
-          const status = this.deps.cache.record(target.id, { error });
-          // After a failed apply the server still holds its previous license: report that.
-          return this.result(target, status.license, status.version, error, startedAt);
-        };
+        outcome = { error };
       }
     }
     answered(answeredIn);
     const key = op.kind === 'apply' ? op.key : null;
     await op.report(async () => {
-      const result = settle();
+      const status = this.deps.cache.record(target.id, outcome);
+      // After a failed apply the server still holds its previous license: the status says so.
+      const result = this.result(target, status.license, status.version, error, startedAt, guards);
+      if (outcome.streams !== undefined) result.streams = outcome.streams;
       if (key) {
         // An apply's result is reported after its history line (in order: reports run in turn).
         await this.deps.audit
