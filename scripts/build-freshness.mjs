@@ -1,5 +1,6 @@
 // Whether the build in out/ is newer than every source it is made from: the e2e tests and
 // `npm run cli` use it when it is, instead of testing or running code that no longer exists.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -46,4 +47,24 @@ export function staleBuildReason(root, { sources = APP_SOURCES, outputs = APP_OU
     if (changed && changed.mtimeMs > oldestOutput) return `${relative(root, changed.path)} changed after the last build`;
   }
   return null;
+}
+
+/**
+ * Builds out/ with `npx electron-vite build` when staleBuildReason finds it stale, telling
+ * `announce` why first. Throws, starting with `need`, when the build fails or leaves out/ stale
+ * still (a source edited meanwhile). Returns why it built, or null when out/ was current.
+ * @param {string} root
+ * @param {{ need: string, parts?: { sources?: string[], outputs?: string[] }, announce?: (reason: string) => void, showOutput?: boolean }} options
+ * @returns {string | null}
+ */
+export function buildIfStale(root, { need, parts, announce = () => {}, showOutput = true }) {
+  const reason = staleBuildReason(root, parts);
+  if (!reason) return null;
+  announce(reason);
+  // The build's errors are always shown; its progress only where the caller wants it.
+  const build = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: ['ignore', showOutput ? 'inherit' : 'ignore', 'inherit'] });
+  if (build.status !== 0) throw new Error(`${need} (${reason}), and \`npx electron-vite build\` failed (${build.status ?? build.signal}): see its output above.`);
+  const still = staleBuildReason(root, parts);
+  if (still) throw new Error(`${need}, but after \`npx electron-vite build\` ${still}: was a source edited during the build?`);
+  return reason;
 }

@@ -5,7 +5,6 @@
  * support, not a second product: what Electron's shell adds (native save dialogs, desktop
  * notifications, menus) is replaced by the nearest honest thing, and said so.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -17,7 +16,7 @@ import { findChromium } from '../../electron/core/report/chromium-pdf';
 import { AlertNotifier, BackgroundRefresh } from '../../electron/core/status/background-refresh';
 import { IpcHandlers } from '../../electron/ipc/handlers';
 import { mainWindowFrame } from '../../electron/main/window-options';
-import { staleBuildReason } from '../build-freshness.mjs';
+import { buildIfStale } from '../build-freshness.mjs';
 import { folderHostServices, launchChromium, openRenderer, runsAsRoot } from './shell';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -67,7 +66,8 @@ export async function runInChromium(options: ChromiumModeOptions): Promise<Chrom
       .join('\n'),
   );
 
-  ensureBuild(log);
+  // out/ from the current sources, as `electron-vite preview` makes it before the Electron app starts.
+  buildIfStale(ROOT, { need: 'The app needs a build of the current sources', announce: (reason) => log(`Building the app first (${reason}).`), showOutput: false });
   const core = await FleetCore.open({ dataDir });
   const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const handlers = new IpcHandlers(
@@ -100,15 +100,6 @@ export async function runInChromium(options: ChromiumModeOptions): Promise<Chrom
     await core.close();
   }
   return { launched: true, exitCode };
-}
-
-/** out/ from the current sources, as `electron-vite preview` makes it before the Electron app starts. */
-function ensureBuild(log: (line: string) => void): void {
-  const stale = staleBuildReason(ROOT);
-  if (!stale) return;
-  log(`Building the app first (${stale}).`);
-  const build = spawnSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (build.status !== 0) throw new Error(`\`npx electron-vite build\` failed (${build.status ?? build.signal}): see its output above.`);
 }
 
 /** Settles when the user closes the window or Chromium, or on Ctrl+C / SIGTERM, which then close the app cleanly. */

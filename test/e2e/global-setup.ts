@@ -5,10 +5,9 @@
  * (`npm test -- <file>`, `npx vitest run <file>`, --project, a name filter), so the check follows
  * the selection without parsing it. A missing or stale build is rebuilt; a failed build fails the run.
  */
-import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { staleBuildReason as staleBuildIn } from '../../scripts/build-freshness.mjs';
+import { buildIfStale, staleBuildReason as staleBuildIn } from '../../scripts/build-freshness.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
@@ -18,13 +17,8 @@ export function staleBuildReason(root = ROOT): string | null {
 }
 
 export default function setup(): void {
-  const reason = staleBuildReason();
-  if (!reason) return;
-  console.log(`\n▶ e2e: ${reason}; rebuilding with electron-vite build\n`);
-  const build = spawnSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'inherit' });
-  if (build.status !== 0) {
-    throw new Error(`The e2e tests need a build of the current sources (${reason}), and \`npx electron-vite build\` failed (${build.status ?? build.signal}): see its output above.`);
-  }
-  const still = staleBuildReason();
-  if (still) throw new Error(`The e2e tests need a build of the current sources, but after \`npx electron-vite build\` ${still}: was a source edited during the build?`);
+  buildIfStale(ROOT, {
+    need: 'The e2e tests need a build of the current sources',
+    announce: (reason) => console.log(`\n▶ e2e: ${reason}; rebuilding with electron-vite build\n`),
+  });
 }

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toCsv } from '../../electron/common/csv';
 import { REPORT_CSV_HEADER } from '../../electron/common/report-formats';
 import { KEYCHAIN_SERVICE_ENV } from '../../electron/core/secrets/secret-store';
-import { CLI_OUTPUTS, CLI_SOURCES, staleBuildReason } from '../../scripts/build-freshness.mjs';
+import { CLI_OUTPUTS, CLI_SOURCES, buildIfStale } from '../../scripts/build-freshness.mjs';
 import { ROOT, runCli, type CliRun } from '../helpers/cli';
 import { tempDir } from '../helpers/keyring';
 import { loopbackPrefix } from '../helpers/loopback-subnet';
@@ -65,11 +65,7 @@ const clearLogs = () => SITES.forEach((site) => fleets[site].servers.forEach((s)
 
 beforeAll(async () => {
   // The hosts run bin/bf-license.js, the built command line: build it when the sources are newer (as the e2e tests do).
-  const stale = staleBuildReason(ROOT, { sources: CLI_SOURCES, outputs: CLI_OUTPUTS });
-  if (stale) {
-    const build = spawnSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'inherit' });
-    if (build.status !== 0) throw new Error(`The Ansible test runs the built bf-license (${stale}), and \`npx electron-vite build\` failed: see its output above.`);
-  }
+  buildIfStale(ROOT, { need: 'The Ansible test runs the built bf-license', parts: { sources: CLI_SOURCES, outputs: CLI_OUTPUTS } });
   dir = await tempDir('bf-ansible-');
   const prefix = loopbackPrefix();
   for (const [i, site] of SITES.entries()) {
