@@ -82,6 +82,23 @@ describe('runPooled', () => {
     expect(pool).toEqual({ settled: true, value: 22 });
   });
 
+  it('applies a shorter parkAfterMs learned meanwhile to the tasks already waiting', async () => {
+    const t = tracker();
+    // Until the pace is known the threshold is long (1 s); it drops to 40 ms at 100 ms. Items 0 and 1 hang.
+    let parkAfterMs = 1000;
+    const pool = watch(runPooled(items(12), { concurrency: 2, maxInFlight: 8, parkAfterMs: () => parkAfterMs, signal: new AbortController().signal }, t.task((i) => (i < 2 ? 2000 : 5))));
+    await vi.advanceTimersByTimeAsync(100);
+    parkAfterMs = 40;
+    expect(t.started, 'parked before the threshold was reached').toEqual([0, 1]);
+    // Both have waited past the new threshold: they give up their slots at the next look, within 250 ms.
+    await vi.advanceTimersByTimeAsync(150);
+    expect(t.started.length, 'the silent tasks kept their slots under the old threshold').toBeGreaterThan(2);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(t.ended).toEqual(items(12).slice(2));
+    await vi.runAllTimersAsync();
+    expect(pool).toEqual({ settled: true, value: 12 });
+  });
+
   it('never has more than `maxInFlight` tasks, parked or not', async () => {
     const t = tracker();
     const pool = watch(runPooled(items(12), options({ concurrency: 2, maxInFlight: 4, parkAfterMs: 1 }), t.task(() => 40)));
@@ -139,20 +156,28 @@ describe('RecentLatency', () => {
   it('knows nothing until it has seen enough answers, then gives the median of the recent ones', () => {
     const latency = new RecentLatency(16);
     for (let i = 0; i < 7; i++) latency.add(100);
-    expect(latency.median()).toBeNull();
+    expect(latency.quantile(0.5)).toBeNull();
     latency.add(100);
-    expect(latency.median()).toBe(100);
+    expect(latency.quantile(0.5)).toBe(100);
     for (let i = 0; i < 16; i++) latency.add(10); // the old samples roll out
-    expect(latency.median()).toBe(10);
+    expect(latency.quantile(0.5)).toBe(10);
+  });
+
+  it('gives the time within which a fraction of recent answers came, unmoved by the slowest few', () => {
+    const latency = new RecentLatency(20);
+    for (let i = 1; i <= 20; i++) latency.add(i === 20 ? 5000 : 100 + i); // 101..119, and one at 5 s
+    expect(latency.quantile(0.9)).toBe(119);
+    expect(latency.quantile(0.5)).toBe(111);
+    expect(latency.quantile(1)).toBe(5000);
   });
 
   it('sorts again only after a few new answers, and then follows them', () => {
     const latency = new RecentLatency(16);
     for (let i = 0; i < 16; i++) latency.add(10);
-    expect(latency.median()).toBe(10);
+    expect(latency.quantile(0.5)).toBe(10);
     for (let i = 0; i < 7; i++) latency.add(500);
-    expect(latency.median()).toBe(10); // 7 slow answers of 16: the median is still fast anyway
+    expect(latency.quantile(0.5)).toBe(10); // 7 slow answers of 16: the median is still fast anyway
     for (let i = 0; i < 2; i++) latency.add(500);
-    expect(latency.median()).toBe(500); // 9 of 16 now, and 9 new answers since the last sort
+    expect(latency.quantile(0.5)).toBe(500); // 9 of 16 now, and 9 new answers since the last sort
   });
 });

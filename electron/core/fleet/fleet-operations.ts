@@ -325,10 +325,11 @@ export class FleetOperations implements Disposable {
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const unique = [...new Map(targets.map((t) => [t.id, t])).values()];
     const latency = new RecentLatency();
-    // Park a request after twice the usual answer time; until the fleet's pace is known, after a second.
+    // Park a request once it has taken a fifth longer than 9 in 10 recent answers did: a silent
+    // server costs the others little more than an answering one. Until the fleet's pace is known, a second.
     const parkAfterMs = () => {
-      const median = latency.median();
-      return Math.min(timeoutMs, median === null ? 1000 : Math.max(MIN_PARK_MS, 2 * median));
+      const usual = latency.quantile(0.9);
+      return Math.min(timeoutMs, usual === null ? 1000 : Math.max(MIN_PARK_MS, 1.2 * usual));
     };
     const op = new Operation(kind, unique, key, async (op, signal) => {
       const run = async (stage: readonly FleetTarget[], work: Work) => {

@@ -1,6 +1,12 @@
 import { onUnexpectedError } from '../../common/unexpected';
 
 /**
+ * How often a waiting task reads `parkAfterMs()` again: a pace learned from the first answers
+ * then applies to the tasks already out, not only to those started after it.
+ */
+const PARK_RECHECK_MS = 250;
+
+/**
  * Runs one task per item with at most `concurrency` of them active. A task still running after
  * `parkAfterMs()` gives its slot to the next item and goes on waiting, up to its own timeout: a
  * server that accepts and never answers costs the others a moment, not its whole timeout. At
@@ -28,10 +34,16 @@ export function runPooled<T>(
           if (holdsSlot) active--;
           holdsSlot = false;
         };
-        const park = setTimeout(() => {
-          release();
-          pump();
-        }, parkAfterMs());
+        const began = Date.now();
+        const checkPark = () => {
+          const left = parkAfterMs() - (Date.now() - began);
+          if (left > 0) park = setTimeout(checkPark, Math.min(left, PARK_RECHECK_MS));
+          else {
+            release();
+            pump();
+          }
+        };
+        let park = setTimeout(checkPark, Math.min(parkAfterMs(), PARK_RECHECK_MS));
         void task(item)
           // Tasks report their own failures; one that throws all the same must never stop the pool.
           .catch((err) => onUnexpectedError('running a pooled task', err))
@@ -50,13 +62,13 @@ export function runPooled<T>(
 }
 
 /**
- * The median of the last few answer times: what "slower than usual" means for this fleet. Asked
- * before every request, so it is sorted again only after a few new answers, not on every one.
+ * The last few answer times, to tell what "slower than usual" means for this fleet. Asked before
+ * every request, so they are sorted again only after a few new answers, not on every one.
  */
 export class RecentLatency {
   private readonly samples: number[] = [];
   private at = 0;
-  private known: number | null = null;
+  private sorted: number[] | null = null;
   private added = 0;
 
   constructor(private readonly size = 64) {}
@@ -67,14 +79,13 @@ export class RecentLatency {
     this.added++;
   }
 
-  /** Null until enough answers have been seen to judge. */
-  median(): number | null {
+  /** The time within which the fraction `q` of recent answers came; null until enough were seen to judge. */
+  quantile(q: number): number | null {
     if (this.samples.length < 8) return null;
-    if (this.known === null || this.added >= 8) {
-      const sorted = [...this.samples].sort((a, b) => a - b);
-      this.known = sorted[sorted.length >> 1]!;
+    if (this.sorted === null || this.added >= 8) {
+      this.sorted = [...this.samples].sort((a, b) => a - b);
       this.added = 0;
     }
-    return this.known;
+    return this.sorted[Math.min(this.sorted.length - 1, Math.floor(q * this.sorted.length))]!;
   }
 }
