@@ -94,6 +94,32 @@ describe('TheFleetGrid', () => {
     expect(useViewStore().sort).toEqual({ column: 'name', desc: true });
   });
 
+  it('redraws its row elements with other servers when the order changes, each row wholly its server\'s', async () => {
+    const { main, names, row } = await mountGrid(6);
+    const ids = new Map(main.servers.map((s) => [s.name, s.id]));
+    useViewStore().setSort({ column: 'name', desc: false });
+    useSelectionStore().toggle(ids.get('srv-03')!);
+    main.on('fleet.refresh', () => ({ operationId: 'op-1', counts: { total: 1, done: 0, ok: 0, failed: 0, running: 0 } }));
+    const ops = useOperationsStore();
+    await ops.refresh([ids.get('srv-01')!]);
+    ops.onProgress({ type: 'started', operationId: 'op-1', serverId: ids.get('srv-01')!, counts: { total: 1, done: 0, ok: 0, failed: 0, running: 1 } });
+    await settle();
+    const elements = wrapper!.findAll('.grid-body [role=row]').map((r) => r.element);
+    useViewStore().setSort({ column: 'name', desc: true });
+    await settle();
+    expect(names()).toEqual(['srv-05', 'srv-04', 'srv-03', 'srv-02', 'srv-01', 'srv-00']);
+    // The same elements, patched: nothing built again for a new order.
+    expect(wrapper!.findAll('.grid-body [role=row]').map((r) => r.element)).toEqual(elements);
+    for (const name of names()) {
+      const r = row(name);
+      expect(r.attributes('id'), name).toBe(`row-${ids.get(name)}`);
+      expect(r.attributes('aria-selected'), name).toBe(String(name === 'srv-03'));
+      expect((r.find('input').element as HTMLInputElement).checked, name).toBe(name === 'srv-03');
+      expect(r.find('input').attributes('aria-label')).toBe(`Select ${name}`);
+      expect(r.findAll('[role=gridcell]')[2]!.text(), name).toBe(name === 'srv-01' ? 'reading…' : '');
+    }
+  });
+
   it('selects with click, ctrl-click and shift-click, by id', async () => {
     const { row } = await mountGrid();
     const selection = useSelectionStore();
