@@ -3,13 +3,10 @@ import { computed, shallowRef, triggerRef } from 'vue';
 import type { AddFoundResult, Credentials, DiscoveryCounts, DiscoveryDone, DiscoveryProgress, DiscoveryStarted, FoundServer } from '../../electron/ipc/contract';
 import { compareFound } from '../../electron/common/discovery';
 import { api, ApiError } from '../api';
-import { cancelOperation } from './operations';
+import { startedTask, type RunningTask } from './started-task';
 
-export interface RunningScan {
-  /** null until the main process has answered with the id. */
-  id: string | null;
+export interface RunningScan extends RunningTask {
   counts: DiscoveryCounts;
-  cancelling: boolean;
 }
 
 /**
@@ -22,8 +19,7 @@ export const useDiscoveryStore = defineStore('discovery', () => {
   /** Sorted by address, then port; mutated in place and re-rendered per event. */
   const found = shallowRef<FoundServer[]>([]);
   const last = shallowRef<DiscoveryDone | null>(null);
-  let early: (DiscoveryProgress | DiscoveryDone)[] = [];
-  let cancelWanted = false;
+  const task = startedTask<RunningScan, DiscoveryProgress | DiscoveryDone>(running, (event) => ('cancelled' in event ? onDone(event) : onProgress(event)));
 
   const busy = computed(() => running.value !== null);
 
@@ -32,35 +28,15 @@ export const useDiscoveryStore = defineStore('discovery', () => {
     if (running.value) throw new ApiError('Busy', 'A scan is still running: wait for it to finish, or cancel it.');
     found.value = [];
     last.value = null;
-    early = [];
-    cancelWanted = false;
-    running.value = { id: null, counts: { total: 0, probed: 0, found: 0 }, cancelling: false };
-    let started: DiscoveryStarted;
-    try {
-      started = await api().discovery.start({ targets, ports, ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }) });
-    } catch (err) {
-      running.value = null;
-      throw err;
-    }
-    if (!running.value) return;
-    running.value = { ...running.value, id: started.operationId, counts: started.counts };
-    const waiting = early;
-    early = [];
-    for (const event of waiting) {
-      if ('cancelled' in event) onDone(event);
-      else onProgress(event);
-    }
-    if (cancelWanted && running.value?.id === started.operationId) await cancel();
+    await task.start(
+      { id: null, counts: { total: 0, probed: 0, found: 0 }, cancelling: false },
+      () => api().discovery.start({ targets, ports, ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }) }),
+      (scan, started: DiscoveryStarted) => ({ ...scan, id: started.operationId, counts: started.counts }),
+    );
   }
 
   function mine(event: DiscoveryProgress | DiscoveryDone): boolean {
-    const scan = running.value;
-    if (!scan) return false;
-    if (scan.id === null) {
-      early.push(event);
-      return false;
-    }
-    return event.operationId === scan.id;
+    return task.ownerOf(event, event.operationId) !== null;
   }
 
   function onProgress(event: DiscoveryProgress): void {
@@ -81,16 +57,7 @@ export const useDiscoveryStore = defineStore('discovery', () => {
   }
 
   /** Stops new probes and aborts those in flight (fleet.cancel, as for any operation). */
-  async function cancel(): Promise<void> {
-    const scan = running.value;
-    if (!scan) return;
-    running.value = { ...scan, cancelling: true };
-    if (scan.id === null) {
-      cancelWanted = true;
-      return;
-    }
-    await cancelOperation(scan.id);
-  }
+  const cancel = task.cancel;
 
   /** Registers the chosen found servers not registered yet; marks them registered here too. */
   async function add(urls: readonly string[], site: string, credentials: Credentials | null): Promise<AddFoundResult[]> {

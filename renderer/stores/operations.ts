@@ -3,6 +3,7 @@ import { computed, shallowRef, triggerRef } from 'vue';
 import type { GuardOverride, OperationCounts, OperationStarted, OperationSummary, ProgressEvent } from '../../electron/ipc/contract';
 import { errorSummary } from '../../electron/common/errors';
 import { api, ApiError } from '../api';
+import { startedTask, type RunningTask } from './started-task';
 import type { OperationKind } from '../../electron/common/types';
 
 export type LiveState = 'running' | 'ok' | 'failed' | 'cancelled';
@@ -13,13 +14,10 @@ export interface LiveStatus {
   label: string;
 }
 
-export interface RunningOperation {
-  /** null until the main process has answered with the id. */
-  id: string | null;
+export interface RunningOperation extends RunningTask {
   kind: OperationKind;
   keyLabel: string | null;
   counts: OperationCounts;
-  cancelling: boolean;
 }
 
 /** How an apply is staged: its canaries (ids, tried first), whether to pause after them, confirmed guards. */
@@ -53,9 +51,8 @@ export const useOperationsStore = defineStore('operations', () => {
   /** Set when the last operation was the canaries of a paused rollout: the rest, waiting for the user. */
   const paused = shallowRef<PausedRollout | null>(null);
   let pausing: PausedRollout | null = null;
-  let early: (ProgressEvent | OperationSummary)[] = [];
-  let cancelWanted = false;
   let frameQueued = false;
+  const task = startedTask<RunningOperation, ProgressEvent | OperationSummary>(running, (event) => ('type' in event ? onProgress(event) : onDone(event)));
 
   /** Re-renders the grid's live column at most once a frame, however many events arrive. */
   function liveChanged(): void {
@@ -115,40 +112,12 @@ export const useOperationsStore = defineStore('operations', () => {
     paused.value = null;
     pausing = null;
     live.value = new Map();
-    early = [];
-    cancelWanted = false;
-    running.value = { id: null, kind, keyLabel, counts: { total, done: 0, ok: 0, failed: 0, running: 0 }, cancelling: false };
-    let started: OperationStarted;
-    try {
-      started = await call();
-    } catch (err) {
-      running.value = null;
-      throw err;
-    }
-    if (!running.value) return;
-    running.value = { ...running.value, id: started.operationId, counts: started.counts };
-    const waiting = early;
-    early = [];
-    for (const event of waiting) {
-      if ('type' in event) onProgress(event);
-      else onDone(event);
-    }
-    if (cancelWanted && running.value?.id === started.operationId) await cancel();
-  }
-
-  /** The running operation if the event is its own; while its id is unknown, the event waits in `early`. */
-  function ownerOf(event: ProgressEvent | OperationSummary, operationId: string): RunningOperation | null {
-    const op = running.value;
-    if (!op) return null;
-    if (op.id === null) {
-      early.push(event);
-      return null;
-    }
-    return operationId === op.id ? op : null;
+    const initial = { id: null, kind, keyLabel, counts: { total, done: 0, ok: 0, failed: 0, running: 0 }, cancelling: false };
+    await task.start(initial, call, (op, started: OperationStarted) => ({ ...op, id: started.operationId, counts: started.counts }));
   }
 
   function onProgress(event: ProgressEvent): void {
-    const op = ownerOf(event, event.operationId);
+    const op = task.ownerOf(event, event.operationId);
     if (!op) return;
     if (event.type === 'started') live.value.set(event.serverId, { state: 'running', label: RUNNING_LABEL[op.kind] });
     else live.value.set(event.result.serverId, resultStatus(op.kind, event.result.ok, event.result.error?.kind));
@@ -157,7 +126,7 @@ export const useOperationsStore = defineStore('operations', () => {
   }
 
   function onDone(done: OperationSummary): void {
-    if (!ownerOf(done, done.id)) return;
+    if (!task.ownerOf(done, done.id)) return;
     for (const r of done.results) live.value.set(r.serverId, resultStatus(done.kind, r.ok, r.error?.kind));
     triggerRef(live);
     running.value = null;
@@ -166,16 +135,7 @@ export const useOperationsStore = defineStore('operations', () => {
   }
 
   /** Stops new requests and aborts those in flight. */
-  async function cancel(): Promise<void> {
-    const op = running.value;
-    if (!op) return;
-    running.value = { ...op, cancelling: true };
-    if (op.id === null) {
-      cancelWanted = true;
-      return;
-    }
-    await cancelOperation(op.id);
-  }
+  const cancel = task.cancel;
 
   /** Closes the summary and clears the per-row results. */
   function dismiss(): void {
@@ -187,15 +147,6 @@ export const useOperationsStore = defineStore('operations', () => {
 
   return { running, live, summary, paused, busy, hasLive, apply, continueRollout, refresh, retryFailed, onProgress, onDone, cancel, dismiss };
 });
-
-/** Cancels an operation or scan by id; one that finished meanwhile is fine: its end is on the way. */
-export async function cancelOperation(operationId: string): Promise<void> {
-  try {
-    await api().fleet.cancel({ operationId });
-  } catch (err) {
-    if (!(err instanceof ApiError && err.kind === 'NotFound')) throw err;
-  }
-}
 
 function resultStatus(kind: OperationKind, ok: boolean, errorKind: string | undefined): LiveStatus {
   if (ok) return { state: 'ok', label: OK_LABEL[kind] };
