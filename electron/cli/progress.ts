@@ -26,3 +26,18 @@ export function liveLine<T>(initial: T, event: Event<T>, text: (value: T) => str
     stream.write(CLEAR_LINE);
   });
 }
+
+/**
+ * Waits for a running operation or scan to end, clearing its live line (if any) then. Ctrl-C
+ * meanwhile cancels it: what is still pending is cancelled, what was done is kept and reported.
+ */
+export async function untilDone<T>(task: { done: Promise<T>; cancel(): void }, progress: Disposable | null): Promise<T> {
+  const cancel = () => task.cancel();
+  process.once('SIGINT', cancel);
+  try {
+    return await task.done;
+  } finally {
+    process.off('SIGINT', cancel);
+    progress?.dispose();
+  }
+}

@@ -298,6 +298,38 @@ describe('bf-license report', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('Ctrl-C during --refresh stops the reading and still writes the report, the unread servers at their last known status', async () => {
+    const own = await tempDir('bf-report-cancel-');
+    const answering = await startSimServer({ state: 'valid' });
+    const hanging = await startSimServer({ state: 'valid', fault: 'hang' });
+    try {
+      await writeFile(join(own.path, 'servers.csv'), toCsv([['name', 'url'], ['answers', answering.url], ['hangs', hanging.url]]));
+      expect((await runCli(['servers', 'import', join(own.path, 'servers.csv'), '--data-dir', own.path], { env })).code).toBe(0);
+      const out = join(own.path, 'report.json');
+      const run = await runCli(['report', '--all', '--refresh', '--timeout', '60', '--format', 'json', '--out', out, '--data-dir', own.path], {
+        env,
+        timeoutMs: 60_000,
+        onSpawn: (child) => {
+          const wait = setInterval(() => {
+            if (hanging.requests.length > 0 && answering.requests.length > 0) {
+              clearInterval(wait);
+              // The answering server has had time to answer: only the silent one is still out.
+              setTimeout(() => child.kill('SIGINT'), 300);
+            }
+          }, 20);
+        },
+      });
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toContain('1 server could not be read: the report shows their last known status.');
+      const json = JSON.parse(await readFile(out, 'utf8')) as { sites: { servers: { name: string; health: string }[] }[] };
+      const health = new Map(json.sites.flatMap((site) => site.servers).map((server) => [server.name, server.health]));
+      expect(health).toEqual(new Map([['answers', 'valid'], ['hangs', 'unknown']])); // never read before: nothing known
+    } finally {
+      await Promise.all([answering.close(), hanging.close()]);
+      await own.remove();
+    }
+  }, 90_000);
+
   it('never writes a password, key text or key fingerprint in any format', async () => {
     const { stdout } = await runCli(['keys', 'list', '--json', '--data-dir', dir.path], { env });
     const [{ fingerprint }] = JSON.parse(stdout) as [{ fingerprint: string }];

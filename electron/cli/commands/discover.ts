@@ -13,7 +13,7 @@ import { cleartextWarning } from '../../common/server-url';
 import { UsageError, parseCommand, seconds, wholeNumber } from '../args';
 import { withCore, type Command } from '../command';
 import { print, printJson, table, warn } from '../output';
-import { liveLine } from '../progress';
+import { liveLine, untilDone } from '../progress';
 import { credentials } from './servers';
 
 const AUTH_TEXT: Record<FoundServer['auth'], string> = {
@@ -105,15 +105,7 @@ it).`,
       const progress = values.json
         ? null
         : liveLine(scan.counts, scan.onDidProgress, ({ probed, total, found }) => `discover: ${probed}/${total} probed, ${found} found`);
-      const cancel = () => scan.cancel();
-      process.once('SIGINT', cancel);
-      let summary;
-      try {
-        summary = await scan.done;
-      } finally {
-        process.off('SIGINT', cancel);
-        progress?.dispose();
-      }
+      const summary = await untilDone(scan, progress);
       const { found } = summary;
       let added = new Map<string, AddFoundResult>();
       // Ctrl-C stops the scan; what it found is reported, but nothing is added from a scan cut short.

@@ -8,7 +8,7 @@ import { describeDiagnosis, diagnose } from '../../common/diagnosis';
 import { RUN_OPTIONS, SELECTION_OPTIONS, UsageError, parseCommand, seconds, wholeNumber } from '../args';
 import { withCore, type Command } from '../command';
 import { expiryText, print, printJson, table, warn } from '../output';
-import { showProgress } from '../progress';
+import { showProgress, untilDone } from '../progress';
 import { findKey, readKeyArgument } from './keys';
 import { findServer } from './servers';
 import type { ServerResult, Server, KeyInfo, OperationKind } from '../../common/types';
@@ -112,16 +112,7 @@ function resultTable(results: ServerResult[], okWord: string, warningDays: numbe
 
 /** Waits for the operation with a live progress line, then reports; Ctrl-C cancels what is still pending. */
 async function finish(core: FleetCore, op: Operation, json: boolean | undefined, streams = false): Promise<number> {
-  const progress = json ? null : showProgress(op, op.kind === 'apply' ? 'apply' : 'status');
-  const cancel = () => op.cancel();
-  process.once('SIGINT', cancel);
-  let summary;
-  try {
-    summary = await op.done;
-  } finally {
-    process.off('SIGINT', cancel);
-    progress?.dispose();
-  }
+  const summary = await untilDone(op, json ? null : showProgress(op, op.kind === 'apply' ? 'apply' : 'status'));
   const { results } = summary;
   const { total, ok, failed } = summary.counts;
   if (json) {

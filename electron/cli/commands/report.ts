@@ -13,7 +13,7 @@ import { writeFileDurably } from '../../core/storage/durable-write';
 import { RUN_OPTIONS, SELECTION_OPTIONS, UsageError, parseCommand } from '../args';
 import { withCore, type Command } from '../command';
 import { print, warn } from '../output';
-import { showProgress } from '../progress';
+import { showProgress, untilDone } from '../progress';
 import { SELECTION_HELP, runOptions, selectServers } from './fleet';
 
 /** --reminders as days, the default when absent. */
@@ -121,13 +121,9 @@ report is still written, with their last known status), 2 for a usage or input e
       const serverIds = selectServers(core, values, true);
       let failed = 0;
       if (values.refresh) {
+        // Ctrl-C stops the reading; the report then shows the servers not read at their last known status.
         const op = core.refresh(serverIds, options);
-        const progress = showProgress(op, 'reading');
-        try {
-          failed = (await op.done).counts.failed;
-        } finally {
-          progress.dispose();
-        }
+        failed = (await untilDone(op, showProgress(op, 'reading'))).counts.failed;
         if (failed) warn(`${plural(failed, 'server')} could not be read: the report shows their last known status.`);
       }
       await write(await collectReport(core, { serverIds, scope: scopeWords(core, values, serverIds), fresh: !!values.refresh && failed === 0 }), serverIds.length);
