@@ -3,8 +3,8 @@
  * columns.ts) holds its own. The grid calls them in its own template, as `<component
  * :is="spec.cell(row)">`, so a cell costs a few elements and no component instance (a few dozen
  * rows of up to 12 cells are on screen, built as rows scroll into view and patched with other
- * servers' rows when the grid re-sorts), and its elements take the grid's scoped styles. Titles are plain attributes: no
- * tooltip components.
+ * servers' rows when the grid re-sorts), and its elements take the grid's scoped styles. Titles
+ * are plain attributes: no tooltip components.
  */
 import { h, type VNode, type VNodeArrayChildren } from 'vue';
 import { expiryRung, type ExpiryRung } from '../../model/expiry';
