@@ -370,6 +370,34 @@ describe('a server that never finishes the TLS handshake', () => {
   });
 });
 
+describe('an environment proxy', () => {
+  // Site laptops often carry a corporate HTTP_PROXY; an appliance on the site network is reached
+  // directly, and a proxy must never see its address, credentials or key.
+  it('is not used: the request goes straight to the server', async () => {
+    const relayed: string[] = [];
+    const proxy = http.createServer((req, res) => {
+      relayed.push(`${req.method} ${req.url}`);
+      res.writeHead(502).end();
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, http_proxy: process.env.http_proxy, NO_PROXY: process.env.NO_PROXY, no_proxy: process.env.no_proxy };
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+    Object.assign(process.env, { HTTP_PROXY: proxyUrl, http_proxy: proxyUrl, NO_PROXY: '', no_proxy: '' });
+    try {
+      const server = await sim({ state: 'valid' });
+      const info = await client(server, { credentials: admin }).getLicense();
+      expect(info.state).toBe('valid');
+      expect(relayed).toEqual([]);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+});
+
 describe('server addresses', () => {
   it.each([
     ['HTTP://Server.Example:8000/', 'http://server.example:8000'],

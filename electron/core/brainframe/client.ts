@@ -1,4 +1,4 @@
-import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import type { AxiosResponse } from 'axios';
 import http from 'node:http';
 import type { z } from 'zod';
 import { BrainFrameError } from '../../common/errors';
@@ -24,7 +24,7 @@ export interface ClientOptions {
 }
 
 /** One request as the transport takes it: everything else is fixed for every server. */
-interface TransportRequest {
+export interface TransportRequest {
   baseURL: string;
   url: string;
   method: string;
@@ -33,36 +33,39 @@ interface TransportRequest {
   httpsAgent: VerifyingHttpsAgent | undefined;
   signal: AbortSignal;
 }
-type Transport = (request: TransportRequest) => Promise<AxiosResponse<string>>;
+export type Transport = (request: TransportRequest) => Promise<AxiosResponse<string>>;
 
 /**
- * axios's own http adapter, with the options every request shares merged once. `axios.request`
- * would merge them into each request's config again, flatten default headers and run the
- * (identity) transforms: a third of axios's CPU per request, spent on a fleet between one answer
- * and the next request. The adapter still does the request itself (limits, redirects, errors).
- * axios and what it pulls in (form-data, mime-db, proxy agents) are loaded on the first request,
- * not at start-up: most command-line calls (list, add, keys) never send one.
+ * axios's own http adapter, imported alone: the package's index would also load its fetch and XHR
+ * adapters (the fetch one wakes Node's undici, ~20 ms before the first request), request merging
+ * and interceptors, none of which a license call uses. Each request is one object of the options
+ * the adapter reads, built in one go; `axios.request` would merge defaults into every request and
+ * run the (identity) transforms: CPU spent on a fleet between one answer and the next request.
+ * The adapter still does the request itself (limits, redirects, errors). It is loaded on the first
+ * request, not at start-up: most command-line calls (list, add, keys) never send one. The bench's
+ * anchor pool sends through it too, to show what axios by itself costs against bare Node.
  */
 let transport: Promise<Transport> | null = null;
-function loadTransport(): Promise<Transport> {
-  transport ??= import('axios').then(({ default: axios, AxiosHeaders }) => {
-    const shared = axios.create({
-      maxRedirects: 0, // credentials must never follow a redirect to another origin
-      maxContentLength: MAX_BODY_BYTES,
-      maxBodyLength: MAX_BODY_BYTES,
-      responseType: 'text', // parse ourselves: non-JSON is a BadResponse, not a string
-      validateStatus: () => true,
-      httpAgent: new http.Agent({ keepAlive: false }),
-      proxy: false, // site networks: talk to the appliance directly, never through an environment proxy
-    }).defaults;
-    const adapter = axios.getAdapter('http');
-    return (request) => {
-      const config = { ...shared, ...request, headers: new AxiosHeaders(request.headers) } as InternalAxiosRequestConfig;
-      return adapter(config) as Promise<AxiosResponse<string>>;
-    };
+export function loadTransport(): Promise<Transport> {
+  transport ??= import('axios/lib/adapters/http.js').then(({ default: httpAdapter }) => {
+    const httpAgent = new http.Agent({ keepAlive: false });
+    return (request) =>
+      httpAdapter({
+        ...request,
+        maxRedirects: 0, // credentials must never follow a redirect to another origin
+        maxContentLength: MAX_BODY_BYTES,
+        maxBodyLength: MAX_BODY_BYTES,
+        responseType: 'text', // parse ourselves: non-JSON is a BadResponse, not a string
+        validateStatus: everyStatus,
+        httpAgent,
+        proxy: false, // site networks: talk to the appliance directly, never through an environment proxy
+      }) as Promise<AxiosResponse<string>>;
   });
   return transport;
 }
+
+/** Statuses are ours to judge (parse), not the adapter's. */
+const everyStatus = () => true;
 
 /**
  * One BrainFrame server's license API, spoken as BrainFrame's own clients speak it:
