@@ -24,7 +24,7 @@ export interface ClientOptions {
 }
 
 /** One request as the transport takes it: everything else is fixed for every server. */
-export interface TransportRequest {
+interface TransportRequest {
   baseURL: string;
   url: string;
   method: string;
@@ -33,7 +33,7 @@ export interface TransportRequest {
   httpsAgent: VerifyingHttpsAgent | undefined;
   signal: AbortSignal;
 }
-export type Transport = (request: TransportRequest) => Promise<AxiosResponse<string>>;
+type Transport = (request: TransportRequest) => Promise<AxiosResponse<string>>;
 
 /**
  * axios's own http adapter, imported alone: the package's index would also load its fetch and XHR
